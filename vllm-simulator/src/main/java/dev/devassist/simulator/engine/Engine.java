@@ -354,7 +354,10 @@ public final class Engine implements AutoCloseable {
 
 	private void releaseBlocks(Sequence sequence) {
 		long[] hashes = sequence.blockHashes();
-		for (int i = 0; i < sequence.cachedBlocksHeld; i++) {
+		// Released tail first, as vLLM does, so that eviction eats prompts from their
+		// ends
+		// and the shared beginnings stay cached longest.
+		for (int i = sequence.cachedBlocksHeld - 1; i >= 0; i--) {
 			this.blocks.releaseCached(hashes[i]);
 		}
 		this.blocks.releaseFresh(sequence.freshBlocksHeld);
