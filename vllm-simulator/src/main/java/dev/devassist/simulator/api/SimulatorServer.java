@@ -27,6 +27,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.DeserializationFeature;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -265,6 +266,7 @@ public final class SimulatorServer implements SmartLifecycle {
 				.doFinally((signal) -> {
 					this.inFlight.decrementAndGet();
 					Timer.builder("http.server.requests")
+						.description("Duration of HTTP server request handling")
 						.tag("method", request.method().name())
 						.tag("uri", uri)
 						.tag("status", String.valueOf(response.status().code()))
@@ -367,7 +369,10 @@ public final class SimulatorServer implements SmartLifecycle {
 		return readBody(request).flatMap((body) -> {
 			FaultSettings next;
 			try {
-				next = Json.MAPPER.readValue(body, FaultSettings.class);
+				next = Json.MAPPER.readerFor(FaultSettings.class)
+					.without(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+					.with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+					.readValue(body);
 			}
 			catch (RuntimeException ex) {
 				throw ApiException.badRequest("The fault settings are not valid JSON of the documented shape: "
