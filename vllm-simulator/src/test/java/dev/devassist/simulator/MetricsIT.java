@@ -78,8 +78,8 @@ class MetricsIT {
 					"vllm:time_to_first_token_seconds_bucket{", "vllm:inter_token_latency_seconds_bucket{",
 					"vllm:e2e_request_latency_seconds_bucket{", "vllm:request_success_total{",
 					"vllm:cache_config_info{", "http_server_requests_seconds_bucket{", "jvm_memory_used_bytes{");
-			assertThat(metrics).contains("vllm:time_to_first_token_seconds_bucket{engine=\"0\",le=\"0.001\"")
-				.contains("le=\"2560.0\"");
+			assertThat(metrics).contains("model_name=\"" + RunningSimulator.MODEL + "\",le=\"0.001\"}")
+				.contains("le=\"2560.0\"}");
 			assertThat(metrics).doesNotContain("vllm:gpu_cache_usage_perc");
 			assertThat(legacy.metrics()).contains("vllm:gpu_cache_usage_perc{", "vllm:gpu_prefix_cache_queries_total{",
 					"vllm:gpu_prefix_cache_hits_total{", "vllm:time_per_output_token_seconds_bucket{");
