@@ -1,6 +1,10 @@
 package dev.devassist.simulator;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -123,6 +127,18 @@ class HostileInputIT {
 
 		assertThat(response.statusCode()).isEqualTo(400);
 		assertThat(simulator.send("GET", "/health", null).statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void theCallersRequestIdIsReturned() throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/v1/models"))
+			.header("X-Request-Id", "req-42")
+			.timeout(Duration.ofSeconds(10))
+			.build();
+
+		HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+
+		assertThat(response.headers().firstValue("x-request-id")).hasValue("req-42");
 	}
 
 	@Test

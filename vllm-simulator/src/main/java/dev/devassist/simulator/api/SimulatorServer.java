@@ -53,6 +53,8 @@ public final class SimulatorServer implements SmartLifecycle {
 
 	private static final String VLLM_VERSION = "0.11.0";
 
+	private static final String REQUEST_ID = "x-request-id";
+
 	private final SimulatorProperties properties;
 
 	private final Faults faults;
@@ -255,6 +257,10 @@ public final class SimulatorServer implements SmartLifecycle {
 		return (request, response) -> {
 			long start = System.nanoTime();
 			this.inFlight.incrementAndGet();
+			String requestId = request.requestHeaders().get(REQUEST_ID);
+			if (requestId != null && requestId.length() <= 128) {
+				response.header(REQUEST_ID, requestId);
+			}
 			return Mono.defer(() -> handler.apply(request, response))
 				.onErrorResume(ApiException.class, (ex) -> Responses.error(response, ex))
 				.onErrorResume((ex) -> !(ex instanceof Responses.StreamCutException) && !response.hasSentHeaders(),

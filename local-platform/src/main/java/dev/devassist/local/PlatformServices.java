@@ -1,0 +1,21 @@
+package dev.devassist.local;
+
+import java.util.List;
+
+/**
+ * The services that make up the platform, in the order they start. Ports and health paths
+ * follow the design brief; adding a service is one line here.
+ */
+final class PlatformServices {
+
+	/** Where a Spring Boot service says it is ready to take traffic. */
+	static final String ACTUATOR_READINESS = "/actuator/health/readiness";
+
+	// The gateway, assistant-service, rag-service (8080 to 8082) and inference-proxy
+	// (8083) join as module(name, port, ACTUATOR_READINESS) once their modules exist.
+	static final List<ServiceDefinition> ALL = List.of(ServiceDefinition.module("vllm-simulator", 8000, "/health"));
+
+	private PlatformServices() {
+	}
+
+}
