@@ -123,6 +123,26 @@ class OpenAiClientIT {
 	}
 
 	@Test
+	void logprobsRankTheSampledTokenFirst() {
+		ChatCompletion completion = client.chat()
+			.completions()
+			.create(ChatCompletionCreateParams.builder()
+				.model(RunningSimulator.MODEL)
+				.addUserMessage("rank the tokens")
+				.logprobs(true)
+				.topLogprobs(3)
+				.build());
+
+		var content = completion.choices().getFirst().logprobs().orElseThrow().content().orElseThrow();
+		assertThat(content).extracting((entry) -> entry.token()).containsExactly("rank", " the", " tokens");
+		assertThat(content).allSatisfy((entry) -> {
+			assertThat(entry.topLogprobs()).hasSize(3);
+			assertThat(entry.topLogprobs().getFirst().token()).isEqualTo(entry.token());
+			assertThat(entry.logprob()).isLessThanOrEqualTo(0);
+		});
+	}
+
+	@Test
 	void completionAnswersEachPromptOfABatch() {
 		Completion completion = client.completions()
 			.create(CompletionCreateParams.builder()

@@ -30,11 +30,19 @@ final class Logprobs {
 		json.writeStartObject();
 		writeTokenFields(json, token, of(token));
 		json.writeArrayPropertyStart("top_logprobs");
-		for (int rank = 0; rank < top; rank++) {
-			String candidate = (rank == 0) ? token : ALTERNATIVES[(rank - 1) % ALTERNATIVES.length];
+		if (top > 0) {
 			json.writeStartObject();
-			writeTokenFields(json, candidate, of(token) - rank * 0.5);
+			writeTokenFields(json, token, of(token));
 			json.writeEndObject();
+		}
+		int rank = 1;
+		for (int i = 0; rank < top && i < ALTERNATIVES.length; i++) {
+			if (!ALTERNATIVES[i].equals(token)) {
+				json.writeStartObject();
+				writeTokenFields(json, ALTERNATIVES[i], of(token) - rank * 0.5);
+				json.writeEndObject();
+				rank++;
+			}
 		}
 		json.writeEndArray();
 		json.writeEndObject();
@@ -65,9 +73,13 @@ final class Logprobs {
 		json.writeArrayPropertyStart("top_logprobs");
 		for (String token : tokens) {
 			json.writeStartObject();
-			for (int rank = 0; rank < top; rank++) {
-				String candidate = (rank == 0) ? token : ALTERNATIVES[(rank - 1) % ALTERNATIVES.length];
-				json.writeNumberProperty(candidate, of(token) - rank * 0.5);
+			json.writeNumberProperty(token, of(token));
+			int rank = 1;
+			for (int i = 0; rank < top && i < ALTERNATIVES.length; i++) {
+				if (!ALTERNATIVES[i].equals(token)) {
+					json.writeNumberProperty(ALTERNATIVES[i], of(token) - rank * 0.5);
+					rank++;
+				}
 			}
 			json.writeEndObject();
 		}
