@@ -248,8 +248,13 @@ final class LocalPlatform implements AutoCloseable {
 	}
 
 	private static Map<String, String> environment(LocalPostgres postgres, LocalRedis redis) {
+		// The console already prefixes each line with the service's name, so the services
+		// drop
+		// their date, pid and thread from the lines they print; their log files get the
+		// same.
 		return Map.of("SPRING_DATASOURCE_URL", postgres.jdbcUrl(), "SPRING_DATASOURCE_USERNAME", LocalPostgres.USER,
-				"SPRING_DATA_REDIS_HOST", LocalRedis.HOST, "SPRING_DATA_REDIS_PORT", String.valueOf(redis.port()));
+				"SPRING_DATA_REDIS_HOST", LocalRedis.HOST, "SPRING_DATA_REDIS_PORT", String.valueOf(redis.port()),
+				"LOGGING_PATTERN_CONSOLE", "%d{HH:mm:ss.SSS} %-5level %logger{0}: %msg%n%throwable");
 	}
 
 	private static void stopQuietly(RunningComponent component) {
