@@ -139,6 +139,15 @@ class FaultInjectionIT {
 		assertThat(this.simulator.send("GET", "/health", null).statusCode()).isEqualTo(200);
 	}
 
+	@Test
+	void refusingConnectionsByFlagStartsRightAfterStartUp() {
+		this.simulator = RunningSimulator.start("simulator.faults.refuse-connections-ms=1500");
+		int port = this.simulator.port();
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> refused(port));
+		await().atMost(Duration.ofSeconds(10)).until(() -> !refused(port));
+	}
+
 	private static boolean refused(int port) {
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress("127.0.0.1", port), 500);

@@ -1,5 +1,6 @@
 package dev.devassist.simulator;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,10 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
+import com.openai.errors.InternalServerException;
+import com.openai.errors.OpenAIException;
+import com.openai.errors.OpenAIIoException;
+import com.openai.errors.RateLimitException;
 import com.openai.errors.NotFoundException;
 import com.openai.errors.UnauthorizedException;
 import com.openai.models.FunctionDefinition;
@@ -311,6 +316,75 @@ class OpenAiClientIT {
 			.isThrownBy(() -> client.embeddings()
 				.create(EmbeddingCreateParams.builder().model(RunningSimulator.MODEL).input("x").build()))
 			.withMessageContaining("does not support Embeddings API");
+	}
+
+	@Test
+	void injectedFaultsSurfaceAsTheSdksOwnErrors() {
+		try (RunningSimulator faulty = RunningSimulator.start("simulator.faults.error-rate=1",
+				"simulator.faults.error-statuses=429,500,503")) {
+			OpenAIClient sdk = OpenAIOkHttpClient.builder()
+				.baseUrl(faulty.baseUrl() + "/v1")
+				.apiKey("unused")
+				.maxRetries(0)
+				.build();
+			ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
+				.model(RunningSimulator.MODEL)
+				.addUserMessage("hi")
+				.build();
+
+			assertThatExceptionOfType(RateLimitException.class)
+				.isThrownBy(() -> sdk.chat().completions().create(params));
+			assertThatExceptionOfType(InternalServerException.class)
+				.isThrownBy(() -> sdk.chat().completions().create(params))
+				.satisfies((error) -> assertThat(error.statusCode()).isEqualTo(500));
+			assertThatExceptionOfType(InternalServerException.class)
+				.isThrownBy(() -> sdk.chat().completions().create(params))
+				.satisfies((error) -> assertThat(error.statusCode()).isEqualTo(503));
+			sdk.close();
+		}
+	}
+
+	@Test
+	void aCutStreamFailsTheSdksStreamInsteadOfEndingQuietly() {
+		try (RunningSimulator cutting = RunningSimulator.start("simulator.faults.cut-stream-after-tokens=2")) {
+			OpenAIClient sdk = OpenAIOkHttpClient.builder()
+				.baseUrl(cutting.baseUrl() + "/v1")
+				.apiKey("unused")
+				.maxRetries(0)
+				.build();
+			ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
+				.model(RunningSimulator.MODEL)
+				.addUserMessage("this stream will not finish")
+				.build();
+
+			assertThatExceptionOfType(OpenAIException.class).isThrownBy(() -> {
+				try (StreamResponse<ChatCompletionChunk> stream = sdk.chat().completions().createStreaming(params)) {
+					stream.stream().forEach((chunk) -> {
+					});
+				}
+			});
+			sdk.close();
+		}
+	}
+
+	@Test
+	void aHangEndsInTheSdksTimeout() {
+		try (RunningSimulator hanging = RunningSimulator.start("simulator.faults.hang=true")) {
+			OpenAIClient sdk = OpenAIOkHttpClient.builder()
+				.baseUrl(hanging.baseUrl() + "/v1")
+				.apiKey("unused")
+				.maxRetries(0)
+				.timeout(Duration.ofMillis(800))
+				.build();
+
+			assertThatExceptionOfType(OpenAIIoException.class).isThrownBy(() -> sdk.chat()
+				.completions()
+				.create(ChatCompletionCreateParams.builder()
+					.model(RunningSimulator.MODEL)
+					.addUserMessage("hi")
+					.build()));
+			sdk.close();
+		}
 	}
 
 	@Test

@@ -129,6 +129,10 @@ public final class SimulatorServer implements SmartLifecycle {
 	public void start() {
 		bind(this.properties.port());
 		keepAlive();
+		long refuseMs = this.faults.settings().refuseConnectionsMs();
+		if (refuseMs > 0) {
+			refuseConnectionsFor(Duration.ofMillis(refuseMs));
+		}
 		logger.info("vLLM simulator serving {} and {} on http://{}:{}", this.catalog.generationNames(),
 				this.catalog.embeddingName(), this.properties.host(), port());
 	}
