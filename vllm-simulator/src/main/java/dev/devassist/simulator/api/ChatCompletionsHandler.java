@@ -233,7 +233,7 @@ final class ChatCompletionsHandler implements ApiHandler {
 
 		void writeWhole(JsonGenerator json) {
 			json.writeStartObject();
-			writeEnvelope(json, "chat.completion");
+			ResponseFields.writeEnvelope(json, this.id, "chat.completion", this.created, this.model);
 			json.writeArrayPropertyStart("choices");
 			for (int choice = 0; choice < this.jobs.size(); choice++) {
 				writeChoice(json, choice, this.jobs.get(choice).plan());
@@ -241,7 +241,7 @@ final class ChatCompletionsHandler implements ApiHandler {
 			json.writeEndArray();
 			json.writeNullProperty("service_tier");
 			json.writeNullProperty("system_fingerprint");
-			writeUsage(json);
+			ResponseFields.writeUsage(json, this.promptTokens, this.jobs);
 			json.writeNullProperty("prompt_logprobs");
 			json.writeNullProperty("kv_transfer_params");
 			json.writeEndObject();
@@ -289,13 +289,13 @@ final class ChatCompletionsHandler implements ApiHandler {
 				json.writeNullProperty("logprobs");
 			}
 			json.writeStringProperty("finish_reason", plan.finishReason());
-			writeStopReason(json, plan);
+			ResponseFields.writeStopReason(json, plan);
 			json.writeEndObject();
 		}
 
 		void writeRoleChunk(JsonGenerator json, int choice) {
 			json.writeStartObject();
-			writeEnvelope(json, "chat.completion.chunk");
+			ResponseFields.writeEnvelope(json, this.id, "chat.completion.chunk", this.created, this.model);
 			json.writeArrayPropertyStart("choices");
 			json.writeStartObject();
 			json.writeNumberProperty("index", choice);
@@ -313,7 +313,7 @@ final class ChatCompletionsHandler implements ApiHandler {
 		void writeTokenChunk(JsonGenerator json, Emission emission) {
 			ResponsePlan plan = emission.plan();
 			json.writeStartObject();
-			writeEnvelope(json, "chat.completion.chunk");
+			ResponseFields.writeEnvelope(json, this.id, "chat.completion.chunk", this.created, this.model);
 			json.writeArrayPropertyStart("choices");
 			json.writeStartObject();
 			json.writeNumberProperty("index", emission.choice());
@@ -337,7 +337,7 @@ final class ChatCompletionsHandler implements ApiHandler {
 			}
 			if (emission.last()) {
 				json.writeStringProperty("finish_reason", plan.finishReason());
-				writeStopReason(json, plan);
+				ResponseFields.writeStopReason(json, plan);
 			}
 			else {
 				json.writeNullProperty("finish_reason");
@@ -370,35 +370,11 @@ final class ChatCompletionsHandler implements ApiHandler {
 
 		void writeUsageChunk(JsonGenerator json) {
 			json.writeStartObject();
-			writeEnvelope(json, "chat.completion.chunk");
+			ResponseFields.writeEnvelope(json, this.id, "chat.completion.chunk", this.created, this.model);
 			json.writeArrayPropertyStart("choices");
 			json.writeEndArray();
-			writeUsage(json);
+			ResponseFields.writeUsage(json, this.promptTokens, this.jobs);
 			json.writeEndObject();
-		}
-
-		private void writeEnvelope(JsonGenerator json, String object) {
-			json.writeStringProperty("id", this.id);
-			json.writeStringProperty("object", object);
-			json.writeNumberProperty("created", this.created);
-			json.writeStringProperty("model", this.model);
-		}
-
-		private void writeUsage(JsonGenerator json) {
-			int completionTokens = 0;
-			for (Job job : this.jobs) {
-				completionTokens += job.plan().pieces().size();
-			}
-			Usage.write(json, this.promptTokens, completionTokens);
-		}
-
-		private static void writeStopReason(JsonGenerator json, ResponsePlan plan) {
-			if (plan.stopReason() != null) {
-				json.writeStringProperty("stop_reason", plan.stopReason());
-			}
-			else {
-				json.writeNullProperty("stop_reason");
-			}
 		}
 
 	}

@@ -3,9 +3,11 @@ package dev.devassist.simulator.api;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 import dev.devassist.simulator.api.GenerationRunner.Emission;
 import dev.devassist.simulator.api.GenerationRunner.Job;
+import dev.devassist.simulator.api.JsonFields.TextOrTokens;
 import dev.devassist.simulator.engine.PrefixHashes;
 import dev.devassist.simulator.faults.Faults;
 import dev.devassist.simulator.generation.PlanRequest;
@@ -13,7 +15,6 @@ import dev.devassist.simulator.generation.ResponsePlan;
 import dev.devassist.simulator.generation.ResponsePlanner;
 import dev.devassist.simulator.tokens.ChatTemplate;
 import tools.jackson.core.JsonGenerator;
-import tools.jackson.databind.JsonNode;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerResponse;
@@ -83,61 +84,12 @@ final class CompletionsHandler implements ApiHandler {
 	}
 
 	private List<Prompt> prompts(JsonFields request) {
-		JsonNode prompt = request.node("prompt");
-		if (prompt == null) {
-			throw ApiException.badRequest("Field 'prompt' is required.", "prompt");
-		}
-		if (prompt.isString()) {
-			return List.of(textPrompt(prompt.asString()));
-		}
-		if (!prompt.isArray() || prompt.isEmpty()) {
-			throw ApiException.badRequest(
-					"Field 'prompt' must be a string, an array of strings, or an array of token ids or of such arrays.",
-					"prompt");
-		}
-		if (prompt.get(0).isIntegralNumber()) {
-			return List.of(tokenPrompt(prompt, "prompt"));
-		}
-		if (prompt.size() > MAX_PROMPTS) {
-			throw ApiException.badRequest("Field 'prompt' may hold at most " + MAX_PROMPTS + " prompts.", "prompt");
-		}
-		List<Prompt> prompts = new ArrayList<>(prompt.size());
-		for (int i = 0; i < prompt.size(); i++) {
-			JsonNode item = prompt.get(i);
-			if (item.isString()) {
-				prompts.add(textPrompt(item.asString()));
-			}
-			else if (item.isArray()) {
-				prompts.add(tokenPrompt(item, "prompt[" + i + "]"));
-			}
-			else {
-				throw ApiException.badRequest("'prompt[" + i + "]' must be a string or an array of token ids.",
-						"prompt");
-			}
+		List<Prompt> prompts = new ArrayList<>();
+		for (TextOrTokens prompt : request.textsOrTokens("prompt", MAX_PROMPTS)) {
+			prompts.add((prompt.text() != null) ? new Prompt(prompt.text(), this.template.plain(prompt.text()))
+					: new Prompt("", Objects.requireNonNull(prompt.ids())));
 		}
 		return prompts;
-	}
-
-	private Prompt textPrompt(String text) {
-		if (text.isEmpty()) {
-			throw ApiException.badRequest("Field 'prompt' must not be empty.", "prompt");
-		}
-		return new Prompt(text, this.template.plain(text));
-	}
-
-	private static Prompt tokenPrompt(JsonNode node, String path) {
-		if (node.isEmpty()) {
-			throw ApiException.badRequest("'" + path + "' must not be empty.", "prompt");
-		}
-		int[] ids = new int[node.size()];
-		for (int i = 0; i < ids.length; i++) {
-			JsonNode id = node.get(i);
-			if (!id.isIntegralNumber() || !id.canConvertToInt() || id.intValue() < 0) {
-				throw ApiException.badRequest("'" + path + "' must hold only non-negative token ids.", "prompt");
-			}
-			ids[i] = id.intValue();
-		}
-		return new Prompt("", ids);
 	}
 
 	private record Prompt(String text, int[] ids) {
@@ -151,7 +103,7 @@ final class CompletionsHandler implements ApiHandler {
 
 		void writeWhole(JsonGenerator json) {
 			json.writeStartObject();
-			writeEnvelope(json);
+			ResponseFields.writeEnvelope(json, this.id, "text_completion", this.created, this.model);
 			json.writeArrayPropertyStart("choices");
 			for (int choice = 0; choice < this.jobs.size(); choice++) {
 				ResponsePlan plan = this.jobs.get(choice).plan();
@@ -160,21 +112,21 @@ final class CompletionsHandler implements ApiHandler {
 				json.writeStringProperty("text", plan.text());
 				writeLogprobs(json, plan.pieces());
 				json.writeStringProperty("finish_reason", plan.finishReason());
-				writeStopReason(json, plan);
+				ResponseFields.writeStopReason(json, plan);
 				json.writeNullProperty("prompt_logprobs");
 				json.writeEndObject();
 			}
 			json.writeEndArray();
 			json.writeNullProperty("service_tier");
 			json.writeNullProperty("system_fingerprint");
-			writeUsage(json);
+			ResponseFields.writeUsage(json, this.promptTokens, this.jobs);
 			json.writeNullProperty("kv_transfer_params");
 			json.writeEndObject();
 		}
 
 		void writeChunk(JsonGenerator json, Emission emission) {
 			json.writeStartObject();
-			writeEnvelope(json);
+			ResponseFields.writeEnvelope(json, this.id, "text_completion", this.created, this.model);
 			json.writeArrayPropertyStart("choices");
 			json.writeStartObject();
 			json.writeNumberProperty("index", emission.choice());
@@ -182,7 +134,7 @@ final class CompletionsHandler implements ApiHandler {
 			writeLogprobs(json, List.of(emission.piece()));
 			if (emission.last()) {
 				json.writeStringProperty("finish_reason", emission.plan().finishReason());
-				writeStopReason(json, emission.plan());
+				ResponseFields.writeStopReason(json, emission.plan());
 			}
 			else {
 				json.writeNullProperty("finish_reason");
@@ -195,10 +147,10 @@ final class CompletionsHandler implements ApiHandler {
 
 		void writeUsageChunk(JsonGenerator json) {
 			json.writeStartObject();
-			writeEnvelope(json);
+			ResponseFields.writeEnvelope(json, this.id, "text_completion", this.created, this.model);
 			json.writeArrayPropertyStart("choices");
 			json.writeEndArray();
-			writeUsage(json);
+			ResponseFields.writeUsage(json, this.promptTokens, this.jobs);
 			json.writeEndObject();
 		}
 
@@ -208,30 +160,6 @@ final class CompletionsHandler implements ApiHandler {
 			}
 			else {
 				json.writeNullProperty("logprobs");
-			}
-		}
-
-		private void writeEnvelope(JsonGenerator json) {
-			json.writeStringProperty("id", this.id);
-			json.writeStringProperty("object", "text_completion");
-			json.writeNumberProperty("created", this.created);
-			json.writeStringProperty("model", this.model);
-		}
-
-		private void writeUsage(JsonGenerator json) {
-			int completionTokens = 0;
-			for (Job job : this.jobs) {
-				completionTokens += job.plan().pieces().size();
-			}
-			Usage.write(json, this.promptTokens, completionTokens);
-		}
-
-		private static void writeStopReason(JsonGenerator json, ResponsePlan plan) {
-			if (plan.stopReason() != null) {
-				json.writeStringProperty("stop_reason", plan.stopReason());
-			}
-			else {
-				json.writeNullProperty("stop_reason");
 			}
 		}
 

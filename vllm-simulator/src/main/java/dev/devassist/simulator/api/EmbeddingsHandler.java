@@ -5,7 +5,9 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 
+import dev.devassist.simulator.api.JsonFields.TextOrTokens;
 import dev.devassist.simulator.metrics.VllmMetrics;
 import dev.devassist.simulator.tokens.Tokenizer;
 import tools.jackson.databind.JsonNode;
@@ -86,69 +88,19 @@ final class EmbeddingsHandler implements ApiHandler {
 				json.writeEndObject();
 			}
 			json.writeEndArray();
-			json.writeObjectPropertyStart("usage");
-			json.writeNumberProperty("prompt_tokens", totalTokens);
-			json.writeNumberProperty("total_tokens", totalTokens);
-			json.writeNumberProperty("completion_tokens", 0);
-			json.writeNullProperty("prompt_tokens_details");
-			json.writeEndObject();
+			ResponseFields.writeUsage(json, totalTokens, List.of());
 			json.writeEndObject();
 		});
 		return Responses.json(response, 200, body);
 	}
 
 	private List<int[]> inputs(JsonFields request) {
-		JsonNode input = request.node("input");
-		if (input == null) {
-			throw ApiException.badRequest("Field 'input' is required.", "input");
-		}
-		if (input.isString()) {
-			return List.of(text(input.asString()));
-		}
-		if (!input.isArray() || input.isEmpty()) {
-			throw ApiException.badRequest(
-					"Field 'input' must be a string, an array of strings, or an array of token ids or of such arrays.",
-					"input");
-		}
-		if (input.size() > MAX_INPUTS) {
-			throw ApiException.badRequest("Field 'input' may hold at most " + MAX_INPUTS + " inputs.", "input");
-		}
-		if (input.get(0).isIntegralNumber()) {
-			return List.of(tokens(input));
-		}
-		List<int[]> inputs = new ArrayList<>(input.size());
-		for (JsonNode item : input) {
-			if (item.isString()) {
-				inputs.add(text(item.asString()));
-			}
-			else if (item.isArray() && !item.isEmpty()) {
-				inputs.add(tokens(item));
-			}
-			else {
-				throw ApiException.badRequest("Each item of 'input' must be a non-empty string or token-id array.",
-						"input");
-			}
+		List<int[]> inputs = new ArrayList<>();
+		for (TextOrTokens input : request.textsOrTokens("input", MAX_INPUTS)) {
+			inputs.add(
+					(input.text() != null) ? this.tokenizer.encode(input.text()) : Objects.requireNonNull(input.ids()));
 		}
 		return inputs;
-	}
-
-	private int[] text(String text) {
-		if (text.isEmpty()) {
-			throw ApiException.badRequest("Field 'input' must not hold empty strings.", "input");
-		}
-		return this.tokenizer.encode(text);
-	}
-
-	private static int[] tokens(JsonNode node) {
-		int[] ids = new int[node.size()];
-		for (int i = 0; i < ids.length; i++) {
-			JsonNode id = node.get(i);
-			if (!id.isIntegralNumber() || !id.canConvertToInt() || id.intValue() < 0) {
-				throw ApiException.badRequest("Token-id inputs must hold only non-negative integers.", "input");
-			}
-			ids[i] = id.intValue();
-		}
-		return ids;
 	}
 
 	static float[] embed(int[] tokens, int length) {

@@ -138,12 +138,85 @@ final class JsonFields {
 		return strings;
 	}
 
+	/**
+	 * Reads a field that holds a string, an array of strings, an array of token ids, or
+	 * an array of such arrays, as {@code prompt} and {@code input} do.
+	 * @param name the field
+	 * @param maxItems most items in an array of strings or of token-id arrays
+	 * @return one entry for each text or token-id array, in order
+	 */
+	List<TextOrTokens> textsOrTokens(String name, int maxItems) {
+		JsonNode value = node(name);
+		if (value == null) {
+			throw ApiException.badRequest("Field '" + name + "' is required.", name);
+		}
+		if (value.isString()) {
+			return List.of(text(value, name));
+		}
+		if (!value.isArray() || value.isEmpty()) {
+			throw ApiException.badRequest(
+					"Field '" + name
+							+ "' must be a string, an array of strings, or an array of token ids or of such arrays.",
+					name);
+		}
+		if (value.get(0).isIntegralNumber()) {
+			return List.of(tokens(value, name));
+		}
+		if (value.size() > maxItems) {
+			throw ApiException.badRequest(
+					"Field '" + name + "' may hold at most " + maxItems + " items, but held " + value.size() + ".",
+					name);
+		}
+		List<TextOrTokens> items = new ArrayList<>(value.size());
+		for (JsonNode item : value) {
+			if (item.isString()) {
+				items.add(text(item, name));
+			}
+			else if (item.isArray() && !item.isEmpty()) {
+				items.add(tokens(item, name));
+			}
+			else {
+				throw ApiException
+					.badRequest("Each item of '" + name + "' must be a non-empty string or token-id array.", name);
+			}
+		}
+		return items;
+	}
+
+	private static TextOrTokens text(JsonNode node, String name) {
+		if (node.asString().isEmpty()) {
+			throw ApiException.badRequest("Field '" + name + "' must not hold empty strings.", name);
+		}
+		return new TextOrTokens(node.asString(), null);
+	}
+
+	private static TextOrTokens tokens(JsonNode node, String name) {
+		int[] ids = new int[node.size()];
+		for (int i = 0; i < ids.length; i++) {
+			JsonNode id = node.get(i);
+			if (!id.isIntegralNumber() || !id.canConvertToInt() || id.intValue() < 0) {
+				throw ApiException.badRequest("Field '" + name + "' must hold only non-negative token ids.", name);
+			}
+			ids[i] = id.intValue();
+		}
+		return new TextOrTokens(null, ids);
+	}
+
 	private static String firstLine(@Nullable String message) {
 		if (message == null) {
 			return "unreadable input";
 		}
 		int newline = message.indexOf('\n');
 		return (newline >= 0) ? message.substring(0, newline) : message;
+	}
+
+	/**
+	 * One prompt or input, given as text or as token ids.
+	 *
+	 * @param text the text, or null when given as ids
+	 * @param ids the token ids, or null when given as text
+	 */
+	record TextOrTokens(@Nullable String text, int @Nullable [] ids) {
 	}
 
 }
