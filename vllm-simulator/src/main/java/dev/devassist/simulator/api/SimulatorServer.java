@@ -269,7 +269,7 @@ public final class SimulatorServer implements SmartLifecycle {
 				.onErrorResume(ApiException.class, (ex) -> Responses.error(response, ex))
 				.onErrorResume((ex) -> !(ex instanceof Responses.StreamCutException) && !response.hasSentHeaders(),
 						(ex) -> {
-							logger.error("Request to {} failed unexpectedly; answering 500", uri, ex);
+							logger.error("Request {} to {} failed unexpectedly; answering 500", requestId, uri, ex);
 							return Responses.error(response, new ApiException(500, "InternalServerError",
 									"The simulator failed to handle the request.", null));
 						})
