@@ -112,5 +112,9 @@ java -jar benchmarks/target/benchmarks.jar http://127.0.0.1:18001 "$sim_pid" "$s
   "$stream_tokens" "$model" || streams_ok=no
 
 echo
-echo "throughput target met: $throughput_ok; streams complete with flat heap: $streams_ok"
+if $smoke; then
+  echo "streams complete with flat heap: $streams_ok (smoke: the throughput ratio of a cold, 3-second run is not judged)"
+else
+  echo "throughput target met: $throughput_ok; streams complete with flat heap: $streams_ok"
+fi
 if $smoke; then [ "$streams_ok" = yes ]; else [ "$throughput_ok" = yes ] && [ "$streams_ok" = yes ]; fi

@@ -50,11 +50,7 @@ class OpenAiClientIT {
 	@BeforeAll
 	static void start() {
 		simulator = RunningSimulator.start("simulator.max-model-len=4096", "simulator.model-aliases=llama-8b");
-		client = OpenAIOkHttpClient.builder()
-			.baseUrl(simulator.baseUrl() + "/v1")
-			.apiKey("unused")
-			.maxRetries(0)
-			.build();
+		client = client(simulator, "unused", Duration.ofSeconds(30));
 	}
 
 	@AfterAll
@@ -322,11 +318,7 @@ class OpenAiClientIT {
 	void injectedFaultsSurfaceAsTheSdksOwnErrors() {
 		try (RunningSimulator faulty = RunningSimulator.start("simulator.faults.error-rate=1",
 				"simulator.faults.error-statuses=429,500,503")) {
-			OpenAIClient sdk = OpenAIOkHttpClient.builder()
-				.baseUrl(faulty.baseUrl() + "/v1")
-				.apiKey("unused")
-				.maxRetries(0)
-				.build();
+			OpenAIClient sdk = client(faulty, "unused", Duration.ofSeconds(30));
 			ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
 				.model(RunningSimulator.MODEL)
 				.addUserMessage("hi")
@@ -347,11 +339,7 @@ class OpenAiClientIT {
 	@Test
 	void aCutStreamFailsTheSdksStreamInsteadOfEndingQuietly() {
 		try (RunningSimulator cutting = RunningSimulator.start("simulator.faults.cut-stream-after-tokens=2")) {
-			OpenAIClient sdk = OpenAIOkHttpClient.builder()
-				.baseUrl(cutting.baseUrl() + "/v1")
-				.apiKey("unused")
-				.maxRetries(0)
-				.build();
+			OpenAIClient sdk = client(cutting, "unused", Duration.ofSeconds(30));
 			ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
 				.model(RunningSimulator.MODEL)
 				.addUserMessage("this stream will not finish")
@@ -370,12 +358,7 @@ class OpenAiClientIT {
 	@Test
 	void aHangEndsInTheSdksTimeout() {
 		try (RunningSimulator hanging = RunningSimulator.start("simulator.faults.hang=true")) {
-			OpenAIClient sdk = OpenAIOkHttpClient.builder()
-				.baseUrl(hanging.baseUrl() + "/v1")
-				.apiKey("unused")
-				.maxRetries(0)
-				.timeout(Duration.ofMillis(800))
-				.build();
+			OpenAIClient sdk = client(hanging, "unused", Duration.ofMillis(800));
 
 			assertThatExceptionOfType(OpenAIIoException.class).isThrownBy(() -> sdk.chat()
 				.completions()
@@ -390,22 +373,23 @@ class OpenAiClientIT {
 	@Test
 	void aWrongApiKeyIsUnauthorizedWhenAKeyIsSet() {
 		try (RunningSimulator guarded = RunningSimulator.start("simulator.api-key=s3cret")) {
-			OpenAIClient wrong = OpenAIOkHttpClient.builder()
-				.baseUrl(guarded.baseUrl() + "/v1")
-				.apiKey("guess")
-				.maxRetries(0)
-				.build();
-			OpenAIClient right = OpenAIOkHttpClient.builder()
-				.baseUrl(guarded.baseUrl() + "/v1")
-				.apiKey("s3cret")
-				.maxRetries(0)
-				.build();
+			OpenAIClient wrong = client(guarded, "guess", Duration.ofSeconds(30));
+			OpenAIClient right = client(guarded, "s3cret", Duration.ofSeconds(30));
 
 			assertThatExceptionOfType(UnauthorizedException.class).isThrownBy(() -> wrong.models().list());
 			assertThat(right.models().list().data()).isNotEmpty();
 			wrong.close();
 			right.close();
 		}
+	}
+
+	private static OpenAIClient client(RunningSimulator target, String apiKey, Duration timeout) {
+		return OpenAIOkHttpClient.builder()
+			.baseUrl(target.baseUrl() + "/v1")
+			.apiKey(apiKey)
+			.maxRetries(0)
+			.timeout(timeout)
+			.build();
 	}
 
 }
