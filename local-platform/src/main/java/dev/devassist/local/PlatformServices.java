@@ -11,9 +11,10 @@ final class PlatformServices {
 	/** Where a Spring Boot service says it is ready to take traffic. */
 	static final String ACTUATOR_READINESS = "/actuator/health/readiness";
 
-	// The gateway, assistant-service, rag-service (8080 to 8082) and inference-proxy
-	// (8083) join as module(name, port, ACTUATOR_READINESS) once their modules exist.
-	static final List<ServiceDefinition> ALL = List.of(ServiceDefinition.module("vllm-simulator", 8000, "/health"));
+	// The gateway, assistant-service and rag-service (8080 to 8082) join as
+	// module(name, port, ACTUATOR_READINESS) once their modules exist.
+	static final List<ServiceDefinition> ALL = List.of(ServiceDefinition.module("vllm-simulator", 8000, "/health"),
+			ServiceDefinition.module("inference-proxy", 8083, ACTUATOR_READINESS));
 
 	private PlatformServices() {
 	}

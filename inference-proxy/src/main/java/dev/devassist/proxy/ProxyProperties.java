@@ -1,0 +1,68 @@
+package dev.devassist.proxy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import dev.devassist.proxy.routing.PolicyName;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Configuration of the inference proxy, bound from {@code proxy.*}.
+ *
+ * @param pools the pools of backends, by pool name
+ * @param timeouts limits on each call to a backend
+ * @param retries how many other replicas to try when a call fails before its first byte
+ * @param maxRequestSize largest request body accepted
+ * @param maxConnectionsPerBackend most connections held open to one backend
+ * @param serviceToken when set, the bearer token that callers must present; inside a
+ * cluster a NetworkPolicy does this job
+ */
+@ConfigurationProperties("proxy")
+@Validated
+public record ProxyProperties(@DefaultValue @NotEmpty Map<String, @Valid Pool> pools,
+		@DefaultValue @Valid Timeouts timeouts, @DefaultValue("1") @Min(0) @Max(5) int retries,
+		@DefaultValue("16MB") @NotNull DataSize maxRequestSize,
+		@DefaultValue("1024") @Min(1) int maxConnectionsPerBackend, @Nullable String serviceToken) {
+
+	/**
+	 * A pool: the model it serves, under one or more names, and its replicas.
+	 *
+	 * @param model the model name that clients ask for and that the backends serve
+	 * @param aliases further names clients may use; requests are rewritten to
+	 * {@code model}
+	 * @param backends base URLs of the replicas, e.g. {@code http://vllm-0:8000}
+	 * @param policy how a replica is picked for each request
+	 * @param apiKey when set, sent to the backends as a bearer token
+	 */
+	public record Pool(@NotBlank String model, @DefaultValue List<String> aliases, @NotEmpty List<URI> backends,
+			@DefaultValue("least-outstanding") @NotNull PolicyName policy, @Nullable String apiKey) {
+	}
+
+	/**
+	 * Limits on each call to a backend.
+	 *
+	 * @param connect to open a connection
+	 * @param firstByte from sending the request to the response's headers, which vLLM
+	 * sends with the first token of a stream
+	 * @param idle between two chunks of a response
+	 * @param total for the whole call
+	 */
+	public record Timeouts(@DefaultValue("2s") @NotNull Duration connect,
+			@DefaultValue("60s") @NotNull Duration firstByte, @DefaultValue("30s") @NotNull Duration idle,
+			@DefaultValue("10m") @NotNull Duration total) {
+	}
+
+}

@@ -1,0 +1,123 @@
+package dev.devassist.proxy.metrics;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.devassist.proxy.routing.Pool;
+import dev.devassist.proxy.routing.RoutingDecision;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The proxy's meters. Their Prometheus names are the Gateway API Inference Extension's
+ * ({@code inference_objective_*}), so that its dashboards, alerts and KEDA scalers work
+ * unchanged, and DevAssist's own ({@code devassist_proxy_*}).
+ */
+public final class ProxyMetrics {
+
+	private final MeterRegistry registry;
+
+	private final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
+
+	public ProxyMetrics(MeterRegistry registry) {
+		this.registry = registry;
+	}
+
+	/**
+	 * Counts a request as it arrives and as running until {@link #finished} is called.
+	 * @param model the model the client asked for
+	 * @param targetModel the model the pool serves
+	 */
+	public void started(String model, String targetModel) {
+		Counter.builder("inference.objective.request")
+			.description("Requests received, by requested and target model")
+			.tag("model_name", model)
+			.tag("target_model_name", targetModel)
+			.register(this.registry)
+			.increment();
+		runningGauge(model, targetModel).incrementAndGet();
+	}
+
+	/**
+	 * Records a request's end.
+	 * @param model the requested model
+	 * @param targetModel the pool's model
+	 * @param status the HTTP status answered
+	 * @param duration from arrival to the last byte
+	 */
+	public void finished(String model, String targetModel, int status, Duration duration) {
+		runningGauge(model, targetModel).decrementAndGet();
+		Timer.builder("inference.objective.request.duration")
+			.description("Time from a request's arrival to its last byte")
+			.tag("model_name", model)
+			.tag("target_model_name", targetModel)
+			.publishPercentileHistogram()
+			.register(this.registry)
+			.record(duration);
+		if (status >= 400) {
+			error(model, targetModel, String.valueOf(status));
+		}
+	}
+
+	/**
+	 * Counts a failed request.
+	 * @param model the requested model
+	 * @param targetModel the pool's model, or an empty string when none was found
+	 * @param errorCode the HTTP status, or a short reason
+	 */
+	public void error(String model, String targetModel, String errorCode) {
+		Counter.builder("inference.objective.request.error")
+			.description("Requests that ended in an error, by error code")
+			.tag("model_name", model)
+			.tag("target_model_name", targetModel)
+			.tag("error_code", errorCode)
+			.register(this.registry)
+			.increment();
+	}
+
+	/**
+	 * Counts a routing decision.
+	 * @param pool the pool
+	 * @param decision the decision
+	 */
+	public void routed(Pool pool, RoutingDecision decision) {
+		Counter.builder("devassist.proxy.routing.decisions")
+			.description("Routing decisions, by pool, policy and reason")
+			.tag("pool", pool.name())
+			.tag("policy", decision.policy())
+			.tag("reason", decision.reason())
+			.register(this.registry)
+			.increment();
+	}
+
+	/**
+	 * Records the time the proxy spent on a request before handing it to a replica.
+	 * @param pool the pool
+	 * @param overhead the time
+	 */
+	public void overhead(Pool pool, Duration overhead) {
+		Timer.builder("devassist.proxy.overhead")
+			.description("Time the proxy spends on a request before it reaches a replica")
+			.tag("pool", pool.name())
+			.publishPercentileHistogram()
+			.register(this.registry)
+			.record(overhead);
+	}
+
+	private AtomicInteger runningGauge(String model, String targetModel) {
+		return this.running.computeIfAbsent(model + '\n' + targetModel, (key) -> {
+			AtomicInteger value = new AtomicInteger();
+			Gauge.builder("inference.objective.running.requests", value, AtomicInteger::get)
+				.description("Requests in flight, by requested and target model")
+				.tag("model_name", model)
+				.tag("target_model_name", targetModel)
+				.register(this.registry);
+			return value;
+		});
+	}
+
+}

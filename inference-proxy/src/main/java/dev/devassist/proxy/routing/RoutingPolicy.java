@@ -1,0 +1,17 @@
+package dev.devassist.proxy.routing;
+
+import java.util.List;
+
+/**
+ * Picks the replica that serves a request.
+ */
+interface RoutingPolicy {
+
+	/**
+	 * Picks one of the candidates.
+	 * @param candidates the replicas that may serve, never empty
+	 * @return the pick and why
+	 */
+	RoutingDecision choose(List<Backend> candidates);
+
+}
