@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Measures what the inference proxy adds over calling the simulator directly, with nginx
+# (proxy_pass, upstream keepalive) as the reference proxy, in one run:
+#  1. open loop at a fixed arrival rate, non-streaming: p50/p90/p99 latency of direct,
+#     nginx and the proxy, and each proxy's overhead over direct;
+#  2. the same for streams, to the first content chunk (time to first token);
+#  3. saturation: closed-loop throughput of nginx and the proxy with 200 connections.
+# Targets (issue #3): overhead at most 3x nginx's at p50 and p99; saturated throughput at
+# least 50% of nginx's.
+# Usage: benchmarks/proxy-overhead.sh [--smoke]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+smoke=false
+[ "${1:-}" = "--smoke" ] && smoke=true
+if $smoke; then rate=200; seconds=3; rounds=1; warmup=3; sat_seconds=3
+else rate=1000; seconds=15; rounds=3; warmup=30; sat_seconds=10; fi
+
+java_home="${JAVA_HOME:-}"
+if [ -z "$java_home" ] || ! "$java_home/bin/java" -version 2>&1 | grep -qE 'version "(2[5-9]|[3-9][0-9])'; then
+  java_home=/usr/lib/jvm/temurin-25-jdk-amd64
+fi
+export JAVA_HOME="$java_home" PATH="$java_home/bin:$PATH"
+for tool in wrk nginx curl; do
+  command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y wrk nginx curl" >&2; exit 2; }
+done
+for jar in vllm-simulator inference-proxy benchmarks; do
+  [ -f "$jar/target/$jar.jar" ] || { ./mvnw -q -B -DskipTests -pl vllm-simulator,inference-proxy,benchmarks package; break; }
+done
+ulimit -n 65536 2>/dev/null || true
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+wait_ready() { # url
+  for _ in $(seq 1 150); do
+    [ "$(curl -s -m 1 -o /dev/null -w '%{http_code}' "$1")" = 200 ] && return 0
+    sleep 0.2
+  done
+  echo "$1 did not become ready" >&2; exit 1
+}
+
+model=meta-llama/Llama-3.1-8B-Instruct
+java -Xms256m -Xmx1g -jar vllm-simulator/target/vllm-simulator.jar --simulator.host=127.0.0.1 \
+  --simulator.port=18000 --logging.level.root=WARN >"$work/sim.log" 2>&1 &
+pids+=($!)
+java -Xms256m -Xmx1g -jar inference-proxy/target/inference-proxy.jar --server.port=18083 \
+  --proxy.pools.chat.model=$model --proxy.pools.chat.backends=http://127.0.0.1:18000 \
+  --proxy.pools.embedding.model=sim-embedding --proxy.pools.embedding.backends=http://127.0.0.1:18000 \
+  --logging.level.root=WARN >"$work/proxy.log" 2>&1 &
+pids+=($!)
+mkdir -p "$work/tmp"
+cat >"$work/nginx.conf" <<NGINX
+worker_processes auto;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  client_body_temp_path $work/tmp;
+  proxy_temp_path $work/tmp;
+  fastcgi_temp_path $work/tmp;
+  uwsgi_temp_path $work/tmp;
+  scgi_temp_path $work/tmp;
+  upstream simulator { server 127.0.0.1:18000; keepalive 128; }
+  server {
+    listen 127.0.0.1:18082;
+    location / {
+      proxy_pass http://simulator;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+    }
+  }
+}
+NGINX
+nginx -c "$work/nginx.conf"
+wait_ready http://127.0.0.1:18000/health
+wait_ready http://127.0.0.1:18083/actuator/health/readiness
+
+body='{"model":"'$model'","messages":[{"role":"user","content":"Where is the retry policy of the inference proxy configured?"}],"max_tokens":16}'
+stream_body='{"model":"'$model'","messages":[{"role":"user","content":"Where is the retry policy of the inference proxy configured?"}],"max_tokens":16,"stream":true}'
+path=/v1/chat/completions
+open_loop() { # plain|stream body
+  java -cp benchmarks/target/benchmarks.jar -Dloader.main=dev.devassist.bench.OpenLoop \
+    org.springframework.boot.loader.launch.PropertiesLauncher "$rate" "$seconds" "$rounds" "$warmup" "$2" "$1" \
+    direct=http://127.0.0.1:18000$path nginx=http://127.0.0.1:18082$path proxy=http://127.0.0.1:18083$path \
+    2>/dev/null | grep -v WARNING
+}
+
+report() { # file, title
+  echo
+  echo "$2"
+  printf '%-12s %5s %8s %7s %9s %9s %9s %9s\n' target round requests errors p50_ms p90_ms p99_ms max_ms
+  cat "$1"
+  awk '
+    { p50[$1]+=$5; p99[$1]+=$7; n[$1]++ }
+    END {
+      d50=p50["direct"]/n["direct"]; d99=p99["direct"]/n["direct"];
+      n50=p50["nginx"]/n["nginx"]-d50; n99=p99["nginx"]/n["nginx"]-d99;
+      x50=p50["proxy"]/n["proxy"]-d50; x99=p99["proxy"]/n["proxy"]-d99;
+      printf "added over direct (mean of rounds): nginx p50 %.3f ms, p99 %.3f ms; proxy p50 %.3f ms, p99 %.3f ms\n", n50, n99, x50, x99;
+      if (n50 > 0 && n99 > 0) printf "proxy overhead / nginx overhead: p50 %.2fx, p99 %.2fx (target <= 3x)\n", x50/n50, x99/n99;
+    }' "$1"
+}
+
+open_loop plain "$body" >"$work/plain.txt"
+report "$work/plain.txt" "== 1. Non-streaming, open loop at $rate requests/s, ${seconds}s x $rounds rounds (after ${warmup}s warm-up each)"
+open_loop stream "$stream_body" >"$work/stream.txt"
+report "$work/stream.txt" "== 2. Streaming, time to first token, open loop at $rate requests/s"
+
+echo
+echo "== 3. Saturation: wrk, 200 connections, ${sat_seconds}s"
+cat >"$work/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '$body'
+LUA
+rps() { wrk -t2 -c200 -d"$2"s -s "$work/post.lua" "$1" | awk '/^Requests\/sec:/ {print $2}'; }
+rps http://127.0.0.1:18083$path "$sat_seconds" >/dev/null
+rps http://127.0.0.1:18082$path 3 >/dev/null
+nginx_rps=$(rps http://127.0.0.1:18082$path "$sat_seconds")
+proxy_rps=$(rps http://127.0.0.1:18083$path "$sat_seconds")
+printf '%-8s %12s\n' target requests/s nginx "$nginx_rps" proxy "$proxy_rps"
+awk -v p="$proxy_rps" -v n="$nginx_rps" 'BEGIN {printf "proxy / nginx throughput: %.2f (target >= 0.50)\n", p/n}'
