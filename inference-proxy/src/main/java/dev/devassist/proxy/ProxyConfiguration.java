@@ -7,8 +7,7 @@ import java.util.Map;
 
 import dev.devassist.proxy.forwarding.ForwardingHandler;
 import dev.devassist.proxy.forwarding.ModelsHandler;
-import dev.devassist.proxy.forwarding.ProxyException;
-import dev.devassist.proxy.forwarding.ServiceTokenFilter;
+import dev.devassist.proxy.forwarding.ProxyServer;
 import dev.devassist.proxy.metrics.ProxyMetrics;
 import dev.devassist.proxy.routing.Pool;
 import dev.devassist.proxy.routing.PoolRegistry;
@@ -17,12 +16,11 @@ import io.netty.channel.ChannelOption;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.reactive.ReactiveWebServerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.server.RouterFunction;
-import org.springframework.web.reactive.function.server.RouterFunctions;
-import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.http.server.reactive.HttpHandler;
 
 /**
  * Wires the pools, the client that reaches their replicas, and the routes.
@@ -60,23 +58,36 @@ class ProxyConfiguration {
 		return new ForwardingHandler(pools, client, properties, new ProxyMetrics(meterRegistry));
 	}
 
+	/**
+	 * Keeps Spring Boot from starting a web server of its own: {@link ProxyServer}
+	 * listens instead, and hands Spring's handler everything that is not the {@code /v1}
+	 * API.
+	 */
 	@Bean
-	RouterFunction<ServerResponse> proxyRoutes(ForwardingHandler forwarding, PoolRegistry pools,
-			ProxyProperties properties) {
-		ModelsHandler models = new ModelsHandler(pools);
-		return RouterFunctions.route()
-			.POST("/v1/chat/completions", forwarding::handle)
-			.POST("/v1/completions", forwarding::handle)
-			.POST("/v1/embeddings", forwarding::handle)
-			.GET("/v1/models", models::handle)
-			.onError(ProxyException.class, (ex, request) -> {
-				ProxyException error = (ProxyException) ex;
-				return ServerResponse.status(error.status())
-					.contentType(MediaType.APPLICATION_JSON)
-					.bodyValue(error.body());
-			})
-			.build()
-			.filter(new ServiceTokenFilter(properties.serviceToken()));
+	ReactiveWebServerFactory detachedWebServerFactory() {
+		return (httpHandler) -> new WebServer() {
+
+			@Override
+			public void start() {
+			}
+
+			@Override
+			public void stop() {
+			}
+
+			@Override
+			public int getPort() {
+				return -1;
+			}
+
+		};
+	}
+
+	@Bean
+	ProxyServer proxyServer(ProxyProperties properties, ForwardingHandler forwarding, PoolRegistry pools,
+			HttpHandler httpHandler, MeterRegistry meterRegistry) {
+		return new ProxyServer(properties.host(), properties.port(), properties.drainTimeout(), forwarding,
+				new ModelsHandler(pools), properties.serviceToken(), httpHandler, meterRegistry);
 	}
 
 }

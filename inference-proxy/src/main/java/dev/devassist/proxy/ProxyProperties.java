@@ -22,6 +22,9 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Configuration of the inference proxy, bound from {@code proxy.*}.
  *
+ * @param host address the API listens on
+ * @param port port the API listens on, with actuator's health and metrics beside it
+ * @param drainTimeout how long shutdown waits for requests in flight
  * @param pools the pools of backends, by pool name
  * @param timeouts limits on each call to a backend
  * @param retries how many other replicas to try when a call fails before its first byte
@@ -32,9 +35,10 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties("proxy")
 @Validated
-public record ProxyProperties(@DefaultValue @NotEmpty Map<String, @Valid Pool> pools,
-		@DefaultValue @Valid Timeouts timeouts, @DefaultValue("1") @Min(0) @Max(5) int retries,
-		@DefaultValue("16MB") @NotNull DataSize maxRequestSize,
+public record ProxyProperties(@DefaultValue("0.0.0.0") @NotBlank String host,
+		@DefaultValue("8083") @Min(0) @Max(65535) int port, @DefaultValue("30s") @NotNull Duration drainTimeout,
+		@DefaultValue @NotEmpty Map<String, @Valid Pool> pools, @DefaultValue @Valid Timeouts timeouts,
+		@DefaultValue("1") @Min(0) @Max(5) int retries, @DefaultValue("16MB") @NotNull DataSize maxRequestSize,
 		@DefaultValue("1024") @Min(1) int maxConnectionsPerBackend, @Nullable String serviceToken) {
 
 	/**

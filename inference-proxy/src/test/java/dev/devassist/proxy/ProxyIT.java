@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
+import dev.devassist.proxy.forwarding.ProxyServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,7 +37,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -249,15 +250,20 @@ class ProxyIT {
 	}
 
 	static ConfigurableApplicationContext startProxy(String... properties) {
-		List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--spring.main.banner-mode=off"));
-		for (String property : properties) {
-			arguments.add("--" + property);
+		Map<String, String> settings = new LinkedHashMap<>();
+		for (String property : List.of("proxy.port=0", "proxy.host=127.0.0.1", "proxy.drain-timeout=2s",
+				"spring.main.banner-mode=off")) {
+			settings.put(property.substring(0, property.indexOf('=')), property);
 		}
-		return new SpringApplicationBuilder(InferenceProxyApplication.class).run(arguments.toArray(String[]::new));
+		for (String property : properties) {
+			settings.put(property.substring(0, property.indexOf('=')), property);
+		}
+		String[] arguments = settings.values().stream().map((property) -> "--" + property).toArray(String[]::new);
+		return new SpringApplicationBuilder(InferenceProxyApplication.class).run(arguments);
 	}
 
 	static String baseUrl(ConfigurableApplicationContext context) {
-		return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+		return "http://127.0.0.1:" + context.getBean(ProxyServer.class).port();
 	}
 
 	private static String chat(String model, String text) {

@@ -1,5 +1,7 @@
 package dev.devassist.proxy.forwarding;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Locale;
@@ -14,7 +16,7 @@ import dev.devassist.proxy.routing.Backend;
 import dev.devassist.proxy.routing.Pool;
 import dev.devassist.proxy.routing.PoolRegistry;
 import dev.devassist.proxy.routing.RoutingDecision;
-import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.timeout.ReadTimeoutException;
@@ -26,30 +28,24 @@ import reactor.core.publisher.SignalType;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.core.io.buffer.NettyDataBufferFactory;
-import org.springframework.http.HttpHeaders;
-import org.springframework.web.reactive.function.server.ServerRequest;
-import org.springframework.web.reactive.function.server.ServerResponse;
-
 /**
  * Forwards {@code /v1/chat/completions}, {@code /v1/completions} and
- * {@code /v1/embeddings} to a replica of the requested model's pool and streams the
- * answer back byte for byte. Only the {@code model}, {@code stream} and {@code user}
- * fields are read; everything else passes through. A call that fails before its first
- * byte is retried on another replica; a stream that breaks later ends with an error event
- * rather than a hang.
+ * {@code /v1/embeddings} to a replica of the requested model's pool and relays the answer
+ * back buffer for buffer, on Reactor Netty directly. Only the {@code model},
+ * {@code stream} and {@code user} fields are read; everything else passes through. A call
+ * that fails before its first byte is retried on another replica; a stream that breaks
+ * later ends with an error event rather than a hang.
  */
 public final class ForwardingHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(ForwardingHandler.class);
 
-	private static final String REQUEST_ID = "x-request-id";
+	static final String REQUEST_ID = "x-request-id";
 
 	private static final String BACKEND = "x-devassist-backend";
 
@@ -65,41 +61,64 @@ public final class ForwardingHandler {
 
 	private final int retries;
 
-	private final int maxRequestBytes;
+	private final long maxRequestBytes;
 
 	private final ProxyMetrics metrics;
-
-	private final NettyDataBufferFactory buffers = new NettyDataBufferFactory(ByteBufAllocator.DEFAULT);
 
 	public ForwardingHandler(PoolRegistry pools, HttpClient client, ProxyProperties properties, ProxyMetrics metrics) {
 		this.pools = pools;
 		this.client = client;
 		this.timeouts = properties.timeouts();
 		this.retries = properties.retries();
-		this.maxRequestBytes = (int) Math.min(Integer.MAX_VALUE, properties.maxRequestSize().toBytes());
+		this.maxRequestBytes = properties.maxRequestSize().toBytes();
 		this.metrics = metrics;
 	}
 
 	/**
 	 * Handles one request.
 	 * @param request the request
-	 * @return the response, streamed from the replica
+	 * @param response where the replica's answer is relayed
+	 * @return completes when the answer has been relayed
 	 */
-	public Mono<ServerResponse> handle(ServerRequest request) {
+	public Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
 		long arrival = System.nanoTime();
-		String requestId = request.headers().firstHeader(REQUEST_ID);
+		String requestId = request.requestHeaders().get(REQUEST_ID);
 		String id = (requestId != null && !requestId.isBlank() && requestId.length() <= 128) ? requestId
 				: UUID.randomUUID().toString();
-		return DataBufferUtils.join(request.bodyToFlux(DataBuffer.class), this.maxRequestBytes)
-			.map(ForwardingHandler::bytes)
-			.defaultIfEmpty(new byte[0])
-			.onErrorMap(DataBufferLimitException.class,
-					(ex) -> new ProxyException(413, "RequestEntityTooLarge",
-							"The request body is larger than the limit of " + this.maxRequestBytes + " bytes.", null))
-			.flatMap((body) -> forward(request.path(), body, id, arrival));
+		response.header(REQUEST_ID, id);
+		return readBody(request).flatMap((body) -> forward(request.path(), body, id, arrival, response));
 	}
 
-	private Mono<ServerResponse> forward(String path, byte[] body, String requestId, long arrival) {
+	private Mono<byte[]> readBody(HttpServerRequest request) {
+		String declared = request.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+		if (declared != null && parseLong(declared) > this.maxRequestBytes) {
+			return Mono.error(tooLarge());
+		}
+		return request.receive()
+			.reduce(new ByteArrayOutputStream(), this::append)
+			.map(ByteArrayOutputStream::toByteArray)
+			.defaultIfEmpty(new byte[0]);
+	}
+
+	private ByteArrayOutputStream append(ByteArrayOutputStream out, ByteBuf chunk) {
+		if (out.size() + (long) chunk.readableBytes() > this.maxRequestBytes) {
+			throw tooLarge();
+		}
+		try {
+			chunk.readBytes(out, chunk.readableBytes());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot copy the request body", ex);
+		}
+		return out;
+	}
+
+	private ProxyException tooLarge() {
+		return new ProxyException(413, "RequestEntityTooLarge",
+				"The request body is larger than the limit of " + this.maxRequestBytes + " bytes.", null);
+	}
+
+	private Mono<Void> forward(String path, byte[] body, String requestId, long arrival, HttpServerResponse response) {
 		RequestFacts facts = RequestFacts.read(body);
 		Pool pool = this.pools.forModel(facts.model()).orElseThrow(() -> {
 			this.metrics.error(facts.model(), "", "404");
@@ -107,12 +126,12 @@ public final class ForwardingHandler {
 					"model");
 		});
 		byte[] upstreamBody = facts.model().equals(pool.model()) ? body : withModel(body, pool.model());
-		Call call = new Call(pool, path, upstreamBody, facts, requestId, arrival, new HashSet<>());
+		Call call = new Call(pool, "/" + path, upstreamBody, facts, requestId, arrival, new HashSet<>(), response);
 		this.metrics.started(facts.model(), pool.model());
 		return attempt(call).doOnError((ex) -> finish(call, statusOf(ex)));
 	}
 
-	private Mono<ServerResponse> attempt(Call call) {
+	private Mono<Void> attempt(Call call) {
 		RoutingDecision decision = call.pool().choose(call.tried());
 		if (decision == null) {
 			return Mono.error(call.tried().isEmpty()
@@ -127,6 +146,28 @@ public final class ForwardingHandler {
 		Duration overhead = Duration.ofNanos(System.nanoTime() - call.arrival());
 		this.metrics.overhead(call.pool(), overhead);
 
+		return connect(call, backend).onErrorMap(BeforeFirstByte::new)
+			.flatMap((upstream) -> relay(call, lease, upstream, overhead))
+			.onErrorResume(BeforeFirstByte.class, (failure) -> {
+				lease.release();
+				call.tried().add(backend);
+				logger.debug("Request {} failed on {} before its first byte", call.requestId(), backend,
+						failure.getCause());
+				if (call.tried().size() > this.retries) {
+					return Mono.error(new ProxyException(502, "BadGatewayError",
+							"Replica " + backend.id() + " failed before answering: " + describe(failure.getCause()),
+							null));
+				}
+				return attempt(call);
+			})
+			.doOnCancel(() -> {
+				if (lease.release()) {
+					finish(call, 499);
+				}
+			});
+	}
+
+	private Mono<Upstream> connect(Call call, Backend backend) {
 		return this.client.headers((headers) -> {
 			headers.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
 			headers.set(REQUEST_ID, call.requestId());
@@ -136,58 +177,42 @@ public final class ForwardingHandler {
 		})
 			.post()
 			.uri(backend.url().resolve(call.path()).toString())
-			.send(Mono.just(Unpooled.wrappedBuffer(call.body())))
-			.responseConnection((response, connection) -> Mono.just(new Upstream(response, connection)))
-			.next()
-			.flatMap((upstream) -> respond(call, lease, upstream, overhead))
-			.doOnCancel(() -> {
-				lease.release();
-				finish(call, 499);
-			})
-			.onErrorResume(ForwardingHandler::beforeFirstByte, (ex) -> {
-				lease.release();
-				call.tried().add(backend);
-				logger.debug("Request {} failed on {} before its first byte; trying another replica", call.requestId(),
-						backend, ex);
-				if (call.tried().size() > this.retries) {
-					return Mono.error(new ProxyException(502, "BadGatewayError",
-							"Replica " + backend.id() + " failed before answering: " + describe(ex), null));
-				}
-				return attempt(call);
-			});
+			.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(call.body())))
+			.responseConnection((upstream, connection) -> Mono.just(new Upstream(upstream, connection)))
+			.next();
 	}
 
-	private Mono<ServerResponse> respond(Call call, Lease lease, Upstream upstream, Duration overhead) {
+	private Mono<Void> relay(Call call, Lease lease, Upstream upstream, Duration overhead) {
 		Backend backend = lease.backend();
-		HttpClientResponse response = upstream.response();
 		Connection connection = upstream.connection();
-		int status = response.status().code();
-		String contentType = response.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE, "application/json");
+		int status = upstream.response().status().code();
+		String contentType = upstream.response()
+			.responseHeaders()
+			.get(HttpHeaderNames.CONTENT_TYPE, "application/json");
 		boolean eventStream = contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
-		Flux<DataBuffer> content = connection.inbound()
+		Flux<ByteBuf> content = connection.inbound()
 			.receive()
 			.retain()
 			.timeout(this.timeouts.idle())
-			.map(this.buffers::wrap)
-			.cast(DataBuffer.class)
 			.onErrorResume((ex) -> brokenMidway(call, backend, ex, eventStream))
 			.doFinally((signal) -> {
 				if (lease.release()) {
 					finish(call, status);
 				}
-				if (!connection.isDisposed() && signal != SignalType.ON_COMPLETE) {
+				if (signal != SignalType.ON_COMPLETE && !connection.isDisposed()) {
 					connection.dispose();
 				}
 			});
-		return ServerResponse.status(status)
-			.header(HttpHeaders.CONTENT_TYPE, contentType)
-			.header(REQUEST_ID, call.requestId())
+		return call.response()
+			.status(status)
+			.header(HttpHeaderNames.CONTENT_TYPE, contentType)
 			.header(BACKEND, backend.id())
 			.header(OVERHEAD, String.format(Locale.ROOT, "%.3f", overhead.toNanos() / 1e6))
-			.build((exchange, context) -> exchange.getResponse().writeAndFlushWith(content.map(Mono::just)));
+			.send(content, (buffer) -> true)
+			.then();
 	}
 
-	private Flux<DataBuffer> brokenMidway(Call call, Backend backend, Throwable ex, boolean eventStream) {
+	private Flux<ByteBuf> brokenMidway(Call call, Backend backend, Throwable ex, boolean eventStream) {
 		logger.warn("The answer to request {} from {} broke off midway: {}", call.requestId(), backend, describe(ex));
 		this.metrics.error(call.facts().model(), call.pool().model(), "stream-broken");
 		if (!eventStream) {
@@ -195,25 +220,16 @@ public final class ForwardingHandler {
 		}
 		ProxyException error = new ProxyException(502, "BadGatewayError",
 				"The replica's stream broke off midway: " + describe(ex), null);
-		return Flux.just(this.buffers.wrap(error.event()));
+		return Flux.just(Unpooled.wrappedBuffer(error.event()));
+	}
+
+	private static int statusOf(Throwable ex) {
+		return (ex instanceof ProxyException proxy) ? proxy.status() : 500;
 	}
 
 	private void finish(Call call, int status) {
 		this.metrics.finished(call.facts().model(), call.pool().model(), status,
 				Duration.ofNanos(System.nanoTime() - call.arrival()));
-	}
-
-	/**
-	 * Whether a failure of the call chain happened before the replica's first byte: once
-	 * the response's headers arrive the chain has completed, so every failure it sees
-	 * except the proxy's own refusals is one.
-	 */
-	private static boolean beforeFirstByte(Throwable ex) {
-		return !(ex instanceof ProxyException);
-	}
-
-	private static int statusOf(Throwable ex) {
-		return (ex instanceof ProxyException proxy) ? proxy.status() : 500;
 	}
 
 	private static String describe(Throwable ex) {
@@ -229,15 +245,13 @@ public final class ForwardingHandler {
 		return JSON.writeValueAsBytes(tree);
 	}
 
-	private static byte[] bytes(DataBuffer buffer) {
-		byte[] bytes = new byte[buffer.readableByteCount()];
-		buffer.read(bytes);
-		DataBufferUtils.release(buffer);
-		return bytes;
-	}
-
-	private record Call(Pool pool, String path, byte[] body, RequestFacts facts, String requestId, long arrival,
-			Set<Backend> tried) {
+	private static long parseLong(String value) {
+		try {
+			return Long.parseLong(value.trim());
+		}
+		catch (NumberFormatException ex) {
+			return -1;
+		}
 	}
 
 	/**
@@ -268,7 +282,23 @@ public final class ForwardingHandler {
 
 	}
 
+	private record Call(Pool pool, String path, byte[] body, RequestFacts facts, String requestId, long arrival,
+			Set<Backend> tried, HttpServerResponse response) {
+	}
+
 	private record Upstream(HttpClientResponse response, Connection connection) {
+	}
+
+	/**
+	 * Marks a failure that happened before the replica's first byte, which another
+	 * replica may retry.
+	 */
+	private static final class BeforeFirstByte extends RuntimeException {
+
+		BeforeFirstByte(Throwable cause) {
+			super(cause.getMessage(), cause, false, false);
+		}
+
 	}
 
 }

@@ -7,18 +7,18 @@ import java.util.Map;
 
 import dev.devassist.proxy.routing.Pool;
 import dev.devassist.proxy.routing.PoolRegistry;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import reactor.core.publisher.Mono;
-
-import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.server.ServerRequest;
-import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code GET /v1/models}: every model name the proxy's pools answer to, aliases included.
  */
 public final class ModelsHandler {
 
-	private final Map<String, Object> body;
+	private final byte[] body;
 
 	public ModelsHandler(PoolRegistry pools) {
 		long created = System.currentTimeMillis() / 1000;
@@ -27,11 +27,14 @@ public final class ModelsHandler {
 			data.add(model(pool.model(), pool, created));
 			pool.aliases().forEach((alias) -> data.add(model(alias, pool, created)));
 		}
-		this.body = Map.of("object", "list", "data", List.copyOf(data));
+		this.body = JsonMapper.shared().writeValueAsBytes(Map.of("object", "list", "data", data));
 	}
 
-	public Mono<ServerResponse> handle(ServerRequest request) {
-		return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(this.body);
+	public Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+		return response.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+			.header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(this.body.length))
+			.sendByteArray(Mono.just(this.body))
+			.then();
 	}
 
 	private static Map<String, Object> model(String id, Pool pool, long created) {
@@ -43,7 +46,7 @@ public final class ModelsHandler {
 		model.put("root", pool.model());
 		model.put("pool", pool.name());
 		model.put("replicas", pool.backends().size());
-		return Map.copyOf(model);
+		return model;
 	}
 
 }
