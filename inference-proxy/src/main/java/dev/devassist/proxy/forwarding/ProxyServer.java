@@ -1,6 +1,8 @@
 package dev.devassist.proxy.forwarding;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,6 +53,8 @@ public final class ProxyServer implements SmartLifecycle {
 	private final MeterRegistry meters;
 
 	private final AtomicInteger inFlight = new AtomicInteger();
+
+	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
 	private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -178,16 +182,21 @@ public final class ProxyServer implements SmartLifecycle {
 
 	private void record(HttpServerRequest request, HttpServerResponse response, String uri, long start) {
 		int status = response.status().code();
-		Timer.builder("http.server.requests")
+		String method = request.method().name();
+		this.timers.computeIfAbsent(method + ' ' + uri + ' ' + status, (key) -> timer(method, uri, status))
+			.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+	}
+
+	private Timer timer(String method, String uri, int status) {
+		return Timer.builder("http.server.requests")
 			.description("Duration of HTTP server request handling")
-			.tag("method", request.method().name())
+			.tag("method", method)
 			.tag("uri", uri)
 			.tag("status", String.valueOf(status))
 			.tag("outcome", (status >= 500) ? "SERVER_ERROR" : (status >= 400) ? "CLIENT_ERROR" : "SUCCESS")
 			.tag("exception", "none")
 			.publishPercentileHistogram()
-			.register(this.meters)
-			.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+			.register(this.meters);
 	}
 
 	private void awaitStop() {

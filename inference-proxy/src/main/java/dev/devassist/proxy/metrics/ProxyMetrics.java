@@ -21,7 +21,13 @@ public final class ProxyMetrics {
 
 	private final MeterRegistry registry;
 
-	private final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
+	private final Map<String, ModelMeters> models = new ConcurrentHashMap<>();
+
+	private final Map<String, Counter> errors = new ConcurrentHashMap<>();
+
+	private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
+
+	private final Map<String, Timer> overheads = new ConcurrentHashMap<>();
 
 	public ProxyMetrics(MeterRegistry registry) {
 		this.registry = registry;
@@ -33,13 +39,9 @@ public final class ProxyMetrics {
 	 * @param targetModel the model the pool serves
 	 */
 	public void started(String model, String targetModel) {
-		Counter.builder("inference.objective.request")
-			.description("Requests received, by requested and target model")
-			.tag("model_name", model)
-			.tag("target_model_name", targetModel)
-			.register(this.registry)
-			.increment();
-		runningGauge(model, targetModel).incrementAndGet();
+		ModelMeters meters = meters(model, targetModel);
+		meters.requests().increment();
+		meters.running().incrementAndGet();
 	}
 
 	/**
@@ -50,14 +52,9 @@ public final class ProxyMetrics {
 	 * @param duration from arrival to the last byte
 	 */
 	public void finished(String model, String targetModel, int status, Duration duration) {
-		runningGauge(model, targetModel).decrementAndGet();
-		Timer.builder("inference.objective.request.duration")
-			.description("Time from a request's arrival to its last byte")
-			.tag("model_name", model)
-			.tag("target_model_name", targetModel)
-			.publishPercentileHistogram()
-			.register(this.registry)
-			.record(duration);
+		ModelMeters meters = meters(model, targetModel);
+		meters.running().decrementAndGet();
+		meters.duration().record(duration);
 		if (status >= 400) {
 			error(model, targetModel, String.valueOf(status));
 		}
@@ -70,12 +67,14 @@ public final class ProxyMetrics {
 	 * @param errorCode the HTTP status, or a short reason
 	 */
 	public void error(String model, String targetModel, String errorCode) {
-		Counter.builder("inference.objective.request.error")
-			.description("Requests that ended in an error, by error code")
-			.tag("model_name", model)
-			.tag("target_model_name", targetModel)
-			.tag("error_code", errorCode)
-			.register(this.registry)
+		this.errors
+			.computeIfAbsent(model + '\n' + targetModel + '\n' + errorCode,
+					(key) -> Counter.builder("inference.objective.request.error")
+						.description("Requests that ended in an error, by error code")
+						.tag("model_name", model)
+						.tag("target_model_name", targetModel)
+						.tag("error_code", errorCode)
+						.register(this.registry))
 			.increment();
 	}
 
@@ -85,12 +84,14 @@ public final class ProxyMetrics {
 	 * @param decision the decision
 	 */
 	public void routed(Pool pool, RoutingDecision decision) {
-		Counter.builder("devassist.proxy.routing.decisions")
-			.description("Routing decisions, by pool, policy and reason")
-			.tag("pool", pool.name())
-			.tag("policy", decision.policy())
-			.tag("reason", decision.reason())
-			.register(this.registry)
+		this.decisions
+			.computeIfAbsent(pool.name() + '\n' + decision.policy() + '\n' + decision.reason(),
+					(key) -> Counter.builder("devassist.proxy.routing.decisions")
+						.description("Routing decisions, by pool, policy and reason")
+						.tag("pool", pool.name())
+						.tag("policy", decision.policy())
+						.tag("reason", decision.reason())
+						.register(this.registry))
 			.increment();
 	}
 
@@ -100,24 +101,43 @@ public final class ProxyMetrics {
 	 * @param overhead the time
 	 */
 	public void overhead(Pool pool, Duration overhead) {
-		Timer.builder("devassist.proxy.overhead")
-			.description("Time the proxy spends on a request before it reaches a replica")
-			.tag("pool", pool.name())
-			.publishPercentileHistogram()
-			.register(this.registry)
+		this.overheads
+			.computeIfAbsent(pool.name(),
+					(key) -> Timer.builder("devassist.proxy.overhead")
+						.description("Time the proxy spends on a request before it reaches a replica")
+						.tag("pool", pool.name())
+						.publishPercentileHistogram()
+						.register(this.registry))
 			.record(overhead);
 	}
 
-	private AtomicInteger runningGauge(String model, String targetModel) {
-		return this.running.computeIfAbsent(model + '\n' + targetModel, (key) -> {
-			AtomicInteger value = new AtomicInteger();
-			Gauge.builder("inference.objective.running.requests", value, AtomicInteger::get)
+	private ModelMeters meters(String model, String targetModel) {
+		return this.models.computeIfAbsent(model + '\n' + targetModel, (key) -> {
+			AtomicInteger running = new AtomicInteger();
+			Gauge.builder("inference.objective.running.requests", running, AtomicInteger::get)
 				.description("Requests in flight, by requested and target model")
 				.tag("model_name", model)
 				.tag("target_model_name", targetModel)
 				.register(this.registry);
-			return value;
+			Counter requests = Counter.builder("inference.objective.request")
+				.description("Requests received, by requested and target model")
+				.tag("model_name", model)
+				.tag("target_model_name", targetModel)
+				.register(this.registry);
+			Timer duration = Timer.builder("inference.objective.request.duration")
+				.description("Time from a request's arrival to its last byte")
+				.tag("model_name", model)
+				.tag("target_model_name", targetModel)
+				.publishPercentileHistogram()
+				.register(this.registry);
+			return new ModelMeters(requests, duration, running);
 		});
+	}
+
+	/**
+	 * The meters of one requested and target model, built once.
+	 */
+	private record ModelMeters(Counter requests, Timer duration, AtomicInteger running) {
 	}
 
 }

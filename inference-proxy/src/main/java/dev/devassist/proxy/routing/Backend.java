@@ -12,11 +12,15 @@ public final class Backend {
 
 	private final URI url;
 
+	private final String baseUrl;
+
 	private final AtomicInteger outstanding = new AtomicInteger();
 
 	Backend(String id, URI url) {
 		this.id = id;
 		this.url = url;
+		String text = url.toString();
+		this.baseUrl = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
 	}
 
 	/**
@@ -30,6 +34,14 @@ public final class Backend {
 
 	public URI url() {
 		return this.url;
+	}
+
+	/**
+	 * The URL without a trailing slash, to which request paths are appended.
+	 * @return e.g. {@code http://vllm-0:8000}
+	 */
+	public String baseUrl() {
+		return this.baseUrl;
 	}
 
 	public int outstanding() {
