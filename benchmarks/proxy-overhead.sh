@@ -16,36 +16,9 @@ smoke=false
 if $smoke; then rate=200; seconds=3; rounds=1; warmup=3; sat_seconds=3
 else rate=1000; seconds=15; rounds=3; warmup=30; sat_seconds=10; fi
 
-java_home="${JAVA_HOME:-}"
-if [ -z "$java_home" ] || ! "$java_home/bin/java" -version 2>&1 | grep -qE 'version "(2[5-9]|[3-9][0-9])'; then
-  java_home=/usr/lib/jvm/temurin-25-jdk-amd64
-fi
-export JAVA_HOME="$java_home" PATH="$java_home/bin:$PATH"
-for tool in wrk nginx curl; do
-  command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y wrk nginx curl" >&2; exit 2; }
-done
-for jar in vllm-simulator inference-proxy benchmarks; do
-  [ -f "$jar/target/$jar.jar" ] || { ./mvnw -q -B -DskipTests -pl vllm-simulator,inference-proxy,benchmarks package; break; }
-done
-ulimit -n 65536 2>/dev/null || true
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-wait_ready() { # url
-  for _ in $(seq 1 150); do
-    [ "$(curl -s -m 1 -o /dev/null -w '%{http_code}' "$1")" = 200 ] && return 0
-    sleep 0.2
-  done
-  echo "$1 did not become ready" >&2; exit 1
-}
+. benchmarks/common.sh
+require_tools wrk nginx curl
+require_jars vllm-simulator inference-proxy benchmarks
 
 model=meta-llama/Llama-3.1-8B-Instruct
 java -Xms256m -Xmx1g -jar vllm-simulator/target/vllm-simulator.jar --simulator.host=127.0.0.1 \

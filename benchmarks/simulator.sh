@@ -13,27 +13,9 @@ smoke=false
 if $smoke; then rounds=1; seconds=3; streams=200; stream_rounds=2; stream_tokens=20
 else rounds=3; seconds=10; streams=2000; stream_rounds=5; stream_tokens=60; fi
 
-java_home="${JAVA_HOME:-}"
-if [ -z "$java_home" ] || ! "$java_home/bin/java" -version 2>&1 | grep -qE 'version "(2[5-9]|[3-9][0-9])'; then
-  java_home=/usr/lib/jvm/temurin-25-jdk-amd64
-fi
-export JAVA_HOME="$java_home" PATH="$java_home/bin:$PATH"
-for tool in wrk nginx curl; do
-  command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y wrk nginx curl" >&2; exit 2; }
-done
-[ -f vllm-simulator/target/vllm-simulator.jar ] && [ -f benchmarks/target/benchmarks.jar ] \
-  || ./mvnw -q -B -DskipTests -pl vllm-simulator,benchmarks -am package
-ulimit -n 65536 2>/dev/null || true
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. benchmarks/common.sh
+require_tools wrk nginx curl
+require_jars vllm-simulator benchmarks
 
 model=meta-llama/Llama-3.1-8B-Instruct
 start_simulator() { # port, extra args...
@@ -41,11 +23,7 @@ start_simulator() { # port, extra args...
   java -Xms256m -Xmx1g -jar vllm-simulator/target/vllm-simulator.jar --simulator.host=127.0.0.1 \
     --simulator.port="$port" --logging.level.root=WARN "$@" >"$work/sim-$port.log" 2>&1 &
   pids+=($!)
-  for _ in $(seq 1 100); do
-    [ "$(curl -s -m 1 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health")" = 200 ] && return 0
-    sleep 0.2
-  done
-  echo "simulator on $port did not become ready" >&2; cat "$work/sim-$port.log" >&2; exit 1
+  wait_ready "http://127.0.0.1:$port/health"
 }
 
 echo "== 1. Non-streaming throughput: simulator (fast profile) vs nginx static reply of the same size"
