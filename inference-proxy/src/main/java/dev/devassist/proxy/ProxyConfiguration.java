@@ -9,6 +9,7 @@ import dev.devassist.proxy.forwarding.ForwardingHandler;
 import dev.devassist.proxy.forwarding.ModelsHandler;
 import dev.devassist.proxy.forwarding.ProxyServer;
 import dev.devassist.proxy.metrics.ProxyMetrics;
+import dev.devassist.proxy.routing.EngineStateScraper;
 import dev.devassist.proxy.routing.Pool;
 import dev.devassist.proxy.routing.PoolRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,12 +51,26 @@ class ProxyConfiguration {
 	}
 
 	@Bean
+	ProxyMetrics proxyMetrics(MeterRegistry meterRegistry, PoolRegistry pools, ProxyProperties properties) {
+		ProxyMetrics metrics = new ProxyMetrics(meterRegistry);
+		metrics.watchPools(pools, properties.engineState().staleAfter());
+		return metrics;
+	}
+
+	@Bean
 	ForwardingHandler forwardingHandler(PoolRegistry pools, ConnectionProvider backendConnections,
-			ProxyProperties properties, MeterRegistry meterRegistry) {
+			ProxyProperties properties, ProxyMetrics proxyMetrics) {
 		HttpClient client = HttpClient.create(backendConnections)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.timeouts().connect().toMillis())
 			.responseTimeout(properties.timeouts().firstByte());
-		return new ForwardingHandler(pools, client, properties, new ProxyMetrics(meterRegistry));
+		return new ForwardingHandler(pools, client, properties, proxyMetrics);
+	}
+
+	@Bean
+	EngineStateScraper engineStateScraper(PoolRegistry pools, ProxyProperties properties) {
+		HttpClient client = HttpClient.create(ConnectionProvider.create("engine-state", 64))
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.timeouts().connect().toMillis());
+		return new EngineStateScraper(pools, client, properties.engineState().interval());
 	}
 
 	/**

@@ -39,7 +39,8 @@ public record ProxyProperties(@DefaultValue("0.0.0.0") @NotBlank String host,
 		@DefaultValue("8083") @Min(0) @Max(65535) int port, @DefaultValue("30s") @NotNull Duration drainTimeout,
 		@DefaultValue @NotEmpty Map<String, @Valid Pool> pools, @DefaultValue @Valid Timeouts timeouts,
 		@DefaultValue("1") @Min(0) @Max(5) int retries, @DefaultValue("16MB") @NotNull DataSize maxRequestSize,
-		@DefaultValue("1024") @Min(1) int maxConnectionsPerBackend, @Nullable String serviceToken) {
+		@DefaultValue("1024") @Min(1) int maxConnectionsPerBackend, @Nullable String serviceToken,
+		@DefaultValue @Valid EngineStateScrape engineState) {
 
 	/**
 	 * A pool: the model it serves, under one or more names, and its replicas.
@@ -53,6 +54,17 @@ public record ProxyProperties(@DefaultValue("0.0.0.0") @NotBlank String host,
 	 */
 	public record Pool(@NotBlank String model, @DefaultValue List<String> aliases, @NotEmpty List<URI> backends,
 			@DefaultValue("least-outstanding") @NotNull PolicyName policy, @Nullable String apiKey) {
+	}
+
+	/**
+	 * How often each replica's {@code /metrics} is read, and when what it said is too old
+	 * to route on.
+	 *
+	 * @param interval time between two reads of a replica
+	 * @param staleAfter age after which a replica's state no longer counts
+	 */
+	public record EngineStateScrape(@DefaultValue("250ms") @NotNull Duration interval,
+			@DefaultValue("2s") @NotNull Duration staleAfter) {
 	}
 
 	/**

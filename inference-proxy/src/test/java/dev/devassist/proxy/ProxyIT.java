@@ -41,6 +41,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The proxy in front of real simulators, driven by the OpenAI Java SDK and by raw HTTP.
@@ -219,6 +220,17 @@ class ProxyIT {
 
 		assertThat(response.statusCode()).isEqualTo(413);
 		assertThat(response.body()).contains("larger than the limit of 65536 bytes");
+	}
+
+	@Test
+	void poolGaugesCountTheReplicasWhoseEngineStateIsFresh() {
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(prometheus()).contains("inference_pool_ready_pods{name=\"chat\"} 2.0",
+					"inference_pool_ready_pods{name=\"dead\"} 0.0",
+					"devassist_proxy_backend_state{backend=\"chat/1\",pool=\"chat\"} 1.0",
+					"devassist_proxy_backend_state{backend=\"dead/0\",pool=\"dead\"} 0.0",
+					"inference_pool_average_queue_size{name=\"chat\"} 0.0",
+					"inference_pool_average_kv_cache_utilization{name=\"chat\"}"));
 	}
 
 	@Test

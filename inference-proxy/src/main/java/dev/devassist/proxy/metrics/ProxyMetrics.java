@@ -1,11 +1,15 @@
 package dev.devassist.proxy.metrics;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.devassist.proxy.routing.Backend;
+import dev.devassist.proxy.routing.EngineState;
 import dev.devassist.proxy.routing.Pool;
+import dev.devassist.proxy.routing.PoolRegistry;
 import dev.devassist.proxy.routing.RoutingDecision;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -109,6 +113,55 @@ public final class ProxyMetrics {
 						.publishPercentileHistogram()
 						.register(this.registry))
 			.record(overhead);
+	}
+
+	/**
+	 * Registers the pool gauges of the Gateway API Inference Extension, computed at
+	 * scrape time from each replica's last engine state, and each replica's state.
+	 * @param pools the pools
+	 * @param staleAfter age after which a replica's state no longer counts
+	 */
+	public void watchPools(PoolRegistry pools, Duration staleAfter) {
+		long maxAge = staleAfter.toNanos();
+		for (Pool pool : pools.pools()) {
+			Gauge.builder("inference.pool.ready.pods", pool, (p) -> fresh(p, maxAge).size())
+				.description("Replicas whose engine state is fresh")
+				.tag("name", pool.name())
+				.register(this.registry);
+			Gauge
+				.builder("inference.pool.average.queue.size", pool,
+						(p) -> fresh(p, maxAge).stream().mapToDouble(EngineState::waiting).average().orElse(0))
+				.description("Mean waiting-queue length over the pool's fresh replicas")
+				.tag("name", pool.name())
+				.register(this.registry);
+			Gauge
+				.builder("inference.pool.average.kv.cache.utilization", pool,
+						(p) -> fresh(p, maxAge).stream().mapToDouble(EngineState::kvCacheUsage).average().orElse(0))
+				.description("Mean KV-cache usage over the pool's fresh replicas, from 0 to 1")
+				.tag("name", pool.name())
+				.register(this.registry);
+			for (Backend backend : pool.backends()) {
+				Gauge.builder("devassist.proxy.backend.state", backend, (b) -> freshState(b, maxAge) ? 1 : 0)
+					.description("1 when the replica's engine state is fresh, 0 when it is stale or unread")
+					.tag("pool", pool.name())
+					.tag("backend", backend.id())
+					.register(this.registry);
+			}
+		}
+	}
+
+	private static List<EngineState> fresh(Pool pool, long maxAge) {
+		long now = System.nanoTime();
+		return pool.backends()
+			.stream()
+			.map(Backend::engineState)
+			.filter((state) -> state != null && state.freshAt(maxAge, now))
+			.toList();
+	}
+
+	private static boolean freshState(Backend backend, long maxAge) {
+		EngineState state = backend.engineState();
+		return state != null && state.freshAt(maxAge, System.nanoTime());
 	}
 
 	private ModelMeters meters(String model, String targetModel) {

@@ -3,6 +3,8 @@ package dev.devassist.proxy.routing;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One replica of a pool, and what the proxy knows of its load.
  */
@@ -15,6 +17,8 @@ public final class Backend {
 	private final String baseUrl;
 
 	private final AtomicInteger outstanding = new AtomicInteger();
+
+	private volatile @Nullable EngineState engineState;
 
 	Backend(String id, URI url) {
 		this.id = id;
@@ -46,6 +50,18 @@ public final class Backend {
 
 	public int outstanding() {
 		return this.outstanding.get();
+	}
+
+	/**
+	 * What the replica's engine last reported, however old.
+	 * @return the state, or null before the first successful scrape
+	 */
+	public @Nullable EngineState engineState() {
+		return this.engineState;
+	}
+
+	void engineState(EngineState state) {
+		this.engineState = state;
 	}
 
 	/** Counts a request sent to this replica. */
