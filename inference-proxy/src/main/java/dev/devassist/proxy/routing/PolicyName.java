@@ -11,7 +11,13 @@ public enum PolicyName {
 	ROUND_ROBIN,
 
 	/** The replica with the fewest requests in flight from this proxy. */
-	LEAST_OUTSTANDING;
+	LEAST_OUTSTANDING,
+
+	/**
+	 * The less loaded of two replicas drawn at random, by engine state and requests in
+	 * flight.
+	 */
+	POWER_OF_TWO;
 
 	/**
 	 * The policy's name as configured and as metrics label it.

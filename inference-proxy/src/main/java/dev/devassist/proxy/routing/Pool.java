@@ -1,6 +1,7 @@
 package dev.devassist.proxy.routing;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -32,9 +33,10 @@ public final class Pool {
 	 * @param urls the backends' base URLs
 	 * @param policy the routing policy
 	 * @param apiKey the backends' bearer token, or null
+	 * @param staleAfter age after which a replica's engine state no longer counts
 	 */
 	public Pool(String name, String model, List<String> aliases, List<URI> urls, PolicyName policy,
-			@Nullable String apiKey) {
+			@Nullable String apiKey, Duration staleAfter) {
 		this.name = name;
 		this.model = model;
 		this.aliases = List.copyOf(aliases);
@@ -46,6 +48,7 @@ public final class Pool {
 		this.policy = switch (policy) {
 			case ROUND_ROBIN -> new RoundRobinPolicy();
 			case LEAST_OUTSTANDING -> new LeastOutstandingPolicy();
+			case POWER_OF_TWO -> new PowerOfTwoPolicy(staleAfter.toNanos());
 		};
 		this.apiKey = apiKey;
 	}

@@ -1,6 +1,7 @@
 package dev.devassist.proxy.routing;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +18,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  * Tests for the routing policies and {@link Pool}.
  */
 class RoutingPolicyTests {
+
+	private static final Duration STALE_AFTER = Duration.ofSeconds(2);
 
 	@Test
 	void roundRobinVisitsEachReplicaInTurn() {
@@ -52,6 +55,35 @@ class RoutingPolicyTests {
 	}
 
 	@Test
+	void powerOfTwoSendsEveryPickAwayFromAReplicaWithALongQueue() {
+		Pool pool = pool(PolicyName.POWER_OF_TWO, 2);
+		long now = System.nanoTime();
+		pool.backends().get(0).engineState(new EngineState(30, 10, 0.9, 0, 0, now));
+		pool.backends().get(1).engineState(new EngineState(0, 10, 0.5, 0, 0, now));
+
+		List<RoutingDecision> decisions = IntStream.range(0, 50).mapToObj((i) -> pool.choose(Set.of())).toList();
+
+		assertThat(decisions).allSatisfy((decision) -> {
+			assertThat(decision.backend().id()).isEqualTo("p/1");
+			assertThat(decision.reason()).isEqualTo("engine-load");
+		});
+	}
+
+	@Test
+	void powerOfTwoFallsBackToRequestsInFlightWhenTheStateIsStale() {
+		Pool pool = pool(PolicyName.POWER_OF_TWO, 2);
+		long longAgo = System.nanoTime() - Duration.ofSeconds(10).toNanos();
+		pool.backends().get(0).engineState(new EngineState(0, 0, 0, 0, 0, longAgo));
+		pool.backends().get(1).engineState(new EngineState(50, 50, 1, 0, 0, longAgo));
+		pool.backends().get(0).acquire();
+
+		RoutingDecision decision = pool.choose(Set.of());
+
+		assertThat(decision.backend().id()).isEqualTo("p/1");
+		assertThat(decision.reason()).isEqualTo("stale-state");
+	}
+
+	@Test
 	void aRetryLeavesOutTheReplicasAlreadyTried() {
 		Pool pool = pool(PolicyName.ROUND_ROBIN, 2);
 		Backend failed = pool.backends().get(0);
@@ -66,9 +98,10 @@ class RoutingPolicyTests {
 
 	@Test
 	void twoPoolsCannotClaimTheSameModelName() {
-		Pool first = new Pool("a", "m", List.of("alias"), List.of(URI.create("http://a")), PolicyName.ROUND_ROBIN,
-				null);
-		Pool second = new Pool("b", "alias", List.of(), List.of(URI.create("http://b")), PolicyName.ROUND_ROBIN, null);
+		Pool first = new Pool("a", "m", List.of("alias"), List.of(URI.create("http://a")), PolicyName.ROUND_ROBIN, null,
+				STALE_AFTER);
+		Pool second = new Pool("b", "alias", List.of(), List.of(URI.create("http://b")), PolicyName.ROUND_ROBIN, null,
+				STALE_AFTER);
 
 		assertThatIllegalArgumentException().isThrownBy(() -> new PoolRegistry(List.of(first, second)))
 			.withMessageContaining("'alias' is claimed by pools 'a' and 'b'");
@@ -76,7 +109,7 @@ class RoutingPolicyTests {
 
 	private static Pool pool(PolicyName policy, int replicas) {
 		List<URI> urls = IntStream.range(0, replicas).mapToObj((i) -> URI.create("http://replica-" + i)).toList();
-		return new Pool("p", "model", List.of(), urls, policy, null);
+		return new Pool("p", "model", List.of(), urls, policy, null, STALE_AFTER);
 	}
 
 }
