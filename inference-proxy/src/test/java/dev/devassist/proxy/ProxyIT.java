@@ -195,6 +195,8 @@ class ProxyIT {
 				.completions()
 				.create(ChatCompletionCreateParams.builder().model("gpt-5").addUserMessage("hi").build()))
 			.withMessageContaining("The model `gpt-5` does not exist.");
+		assertThat(prometheus()).doesNotContain("gpt-5")
+			.contains("inference_objective_request_error_total{error_code=\"404\",model_name=\"unknown\"");
 	}
 
 	@ParameterizedTest(name = "{0}")

@@ -54,6 +54,8 @@ public final class ForwardingHandler {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
+	private static final String UNKNOWN_MODEL = "unknown";
+
 	private final PoolRegistry pools;
 
 	private final HttpClient client;
@@ -122,7 +124,10 @@ public final class ForwardingHandler {
 	private Mono<Void> forward(String path, byte[] body, String requestId, long arrival, HttpServerResponse response) {
 		RequestFacts facts = RequestFacts.read(body);
 		Pool pool = this.pools.forModel(facts.model()).orElseThrow(() -> {
-			this.metrics.error(facts.model(), "", "404");
+			// Not labelled with the name asked for: a caller could otherwise mint a new
+			// time
+			// series with every request.
+			this.metrics.error(UNKNOWN_MODEL, "", "404");
 			return new ProxyException(404, "NotFoundError", "The model `" + facts.model() + "` does not exist.",
 					"model");
 		});
