@@ -34,6 +34,26 @@ wait_ready() { # url
   exit 1
 }
 
+start_nginx() { # the server block
+  mkdir -p "$work/tmp"
+  cat >"$work/nginx.conf" <<NGINX
+worker_processes auto;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  client_body_temp_path $work/tmp;
+  proxy_temp_path $work/tmp;
+  fastcgi_temp_path $work/tmp;
+  uwsgi_temp_path $work/tmp;
+  scgi_temp_path $work/tmp;
+$1
+}
+NGINX
+  nginx -c "$work/nginx.conf"
+}
+
 work=$(mktemp -d)
 pids=()
 cleanup() {

@@ -29,32 +29,16 @@ java -Xms256m -Xmx1g -jar inference-proxy/target/inference-proxy.jar --proxy.por
   --proxy.pools.embedding.model=sim-embedding --proxy.pools.embedding.backends=http://127.0.0.1:18000 \
   --logging.level.root=WARN >"$work/proxy.log" 2>&1 &
 pids+=($!)
-mkdir -p "$work/tmp"
-cat >"$work/nginx.conf" <<NGINX
-worker_processes auto;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 8192; }
-http {
-  access_log off;
-  client_body_temp_path $work/tmp;
-  proxy_temp_path $work/tmp;
-  fastcgi_temp_path $work/tmp;
-  uwsgi_temp_path $work/tmp;
-  scgi_temp_path $work/tmp;
-  upstream simulator { server 127.0.0.1:18000; keepalive 128; }
+start_nginx "  upstream simulator { server 127.0.0.1:18000; keepalive 128; }
   server {
     listen 127.0.0.1:18082;
     location / {
       proxy_pass http://simulator;
       proxy_http_version 1.1;
-      proxy_set_header Connection "";
+      proxy_set_header Connection \"\";
       proxy_buffering off;
     }
-  }
-}
-NGINX
-nginx -c "$work/nginx.conf"
+  }"
 wait_ready http://127.0.0.1:18000/health
 wait_ready http://127.0.0.1:18083/actuator/health/readiness
 

@@ -31,26 +31,10 @@ start_simulator 18000
 body='{"model":"'$model'","messages":[{"role":"user","content":"Where is the retry policy of the inference proxy configured?"}],"max_tokens":16}'
 reply=$(curl -s -m 5 http://127.0.0.1:18000/v1/chat/completions -H 'content-type: application/json' -d "$body")
 printf '%s' "$reply" >"$work/reply.json"
-mkdir -p "$work/tmp"
-cat >"$work/nginx.conf" <<NGINX
-worker_processes auto;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 8192; }
-http {
-  access_log off;
-  client_body_temp_path $work/tmp;
-  proxy_temp_path $work/tmp;
-  fastcgi_temp_path $work/tmp;
-  uwsgi_temp_path $work/tmp;
-  scgi_temp_path $work/tmp;
-  server {
+start_nginx "  server {
     listen 127.0.0.1:18081;
     location / { default_type application/json; return 200 '$reply'; }
-  }
-}
-NGINX
-nginx -c "$work/nginx.conf"
+  }"
 nginx_size=$(curl -s -m 5 -X POST http://127.0.0.1:18081/v1/chat/completions -d "$body" | wc -c)
 cat >"$work/post.lua" <<LUA
 wrk.method = "POST"

@@ -12,8 +12,6 @@ public final class Backend {
 
 	private final String id;
 
-	private final URI url;
-
 	private final String baseUrl;
 
 	private final AtomicInteger outstanding = new AtomicInteger();
@@ -22,7 +20,6 @@ public final class Backend {
 
 	Backend(String id, URI url) {
 		this.id = id;
-		this.url = url;
 		String text = url.toString();
 		this.baseUrl = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
 	}
@@ -34,10 +31,6 @@ public final class Backend {
 	 */
 	public String id() {
 		return this.id;
-	}
-
-	public URI url() {
-		return this.url;
 	}
 
 	/**

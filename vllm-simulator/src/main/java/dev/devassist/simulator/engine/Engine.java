@@ -105,10 +105,6 @@ public final class Engine implements AutoCloseable {
 		return engineThread != null && engineThread.isAlive() && !this.closed;
 	}
 
-	public EngineConfig config() {
-		return this.config;
-	}
-
 	@Override
 	public void close() {
 		this.closed = true;

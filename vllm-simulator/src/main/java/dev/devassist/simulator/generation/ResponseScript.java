@@ -60,10 +60,6 @@ public final class ResponseScript {
 		}
 	}
 
-	public int size() {
-		return this.rules.size();
-	}
-
 	/**
 	 * Finds the answer of the first matching rule.
 	 * @param request the request
