@@ -35,7 +35,7 @@ class ProxyConfiguration {
 		for (Map.Entry<String, ProxyProperties.Pool> entry : properties.pools().entrySet()) {
 			ProxyProperties.Pool pool = entry.getValue();
 			pools.add(new Pool(entry.getKey(), pool.model(), pool.aliases(), pool.backends(), pool.policy(),
-					pool.apiKey(), properties.engineState().staleAfter()));
+					pool.apiKey(), properties.engineState().staleAfter(), pool.admission().limits()));
 		}
 		return new PoolRegistry(pools);
 	}

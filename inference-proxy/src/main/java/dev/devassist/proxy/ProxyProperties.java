@@ -5,8 +5,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.devassist.proxy.routing.AdmissionLimits;
 import dev.devassist.proxy.routing.PolicyName;
+import dev.devassist.proxy.routing.Priority;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -32,6 +37,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxConnectionsPerBackend most connections held open to one backend
  * @param serviceToken when set, the bearer token that callers must present; inside a
  * cluster a NetworkPolicy does this job
+ * @param engineState how often the replicas' engine state is read
+ * @param defaultPriority the band of a request without an {@code x-priority} header
  */
 @ConfigurationProperties("proxy")
 @Validated
@@ -40,7 +47,7 @@ public record ProxyProperties(@DefaultValue("0.0.0.0") @NotBlank String host,
 		@DefaultValue @NotEmpty Map<String, @Valid Pool> pools, @DefaultValue @Valid Timeouts timeouts,
 		@DefaultValue("1") @Min(0) @Max(5) int retries, @DefaultValue("16MB") @NotNull DataSize maxRequestSize,
 		@DefaultValue("1024") @Min(1) int maxConnectionsPerBackend, @Nullable String serviceToken,
-		@DefaultValue @Valid EngineStateScrape engineState) {
+		@DefaultValue @Valid EngineStateScrape engineState, @DefaultValue("ide") @NotNull Priority defaultPriority) {
 
 	/**
 	 * A pool: the model it serves, under one or more names, and its replicas.
@@ -51,9 +58,61 @@ public record ProxyProperties(@DefaultValue("0.0.0.0") @NotBlank String host,
 	 * @param backends base URLs of the replicas, e.g. {@code http://vllm-0:8000}
 	 * @param policy how a replica is picked for each request
 	 * @param apiKey when set, sent to the backends as a bearer token
+	 * @param admission when requests queue in the proxy and when they are refused
 	 */
 	public record Pool(@NotBlank String model, @DefaultValue List<String> aliases, @NotEmpty List<URI> backends,
-			@DefaultValue("least-outstanding") @NotNull PolicyName policy, @Nullable String apiKey) {
+			@DefaultValue("least-outstanding") @NotNull PolicyName policy, @Nullable String apiKey,
+			@DefaultValue @Valid Admission admission) {
+	}
+
+	/**
+	 * A pool's admission queue. See {@code AdmissionLimits} for how the shares work.
+	 *
+	 * @param maxInFlightPerBackend requests one replica may hold before the next waits in
+	 * the proxy, where priorities count; set it near the batch size at which the engine's
+	 * latency is still acceptable, below vLLM's {@code max-num-seqs}
+	 * @param maxQueue requests that may wait in the pool's queue, all bands together
+	 * @param maxQueueTime how long a request may wait before it is refused with 429
+	 * @param interactiveShare share of each replica's slots and of the queue that
+	 * interactive requests may fill
+	 * @param ideShare the same for IDE requests
+	 * @param batchShare the same for batch requests
+	 */
+	public record Admission(@DefaultValue("64") @Min(1) int maxInFlightPerBackend,
+			@DefaultValue("1024") @Min(1) @Max(1_000_000) int maxQueue,
+			@DefaultValue("30s") @NotNull Duration maxQueueTime,
+			@DefaultValue("1.0") @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") double interactiveShare,
+			@DefaultValue("0.85") @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") double ideShare,
+			@DefaultValue("0.6") @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") double batchShare) {
+
+		/**
+		 * Whether a higher band's share is at least a lower one's, which the queue's
+		 * priority order relies on.
+		 * @return true when interactive >= ide >= batch
+		 */
+		@AssertTrue(message = "shares must not grow as priority falls: interactive-share >= ide-share >= batch-share")
+		public boolean isOrdered() {
+			return this.interactiveShare >= this.ideShare && this.ideShare >= this.batchShare;
+		}
+
+		/**
+		 * Whether the queue time limit is positive.
+		 * @return true when it is
+		 */
+		@AssertTrue(message = "max-queue-time must be positive")
+		public boolean isQueueTimePositive() {
+			return this.maxQueueTime.isPositive();
+		}
+
+		/**
+		 * The limits as the admission queue takes them.
+		 * @return the limits
+		 */
+		public AdmissionLimits limits() {
+			return new AdmissionLimits(this.maxInFlightPerBackend, this.maxQueue, this.maxQueueTime,
+					this.interactiveShare, this.ideShare, this.batchShare);
+		}
+
 	}
 
 	/**

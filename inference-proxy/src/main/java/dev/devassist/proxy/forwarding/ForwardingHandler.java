@@ -13,13 +13,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.devassist.proxy.ProxyProperties;
 import dev.devassist.proxy.metrics.ProxyMetrics;
+import dev.devassist.proxy.routing.Admission;
 import dev.devassist.proxy.routing.Backend;
 import dev.devassist.proxy.routing.Pool;
 import dev.devassist.proxy.routing.PoolRegistry;
+import dev.devassist.proxy.routing.Priority;
+import dev.devassist.proxy.routing.RouteRequest;
 import dev.devassist.proxy.routing.RoutingDecision;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +60,16 @@ public final class ForwardingHandler {
 
 	private static final String UNKNOWN_MODEL = "unknown";
 
+	private static final String PRIORITY = "x-priority";
+
+	private static final String TENANT = "x-tenant";
+
+	private static final String SESSION = "x-session-id";
+
+	private static final int MAX_KEY_LENGTH = 128;
+
+	private static final long[] NO_HASHES = {};
+
 	private final PoolRegistry pools;
 
 	private final HttpClient client;
@@ -68,8 +82,11 @@ public final class ForwardingHandler {
 
 	private final ProxyMetrics metrics;
 
+	private final Priority defaultPriority;
+
 	public ForwardingHandler(PoolRegistry pools, HttpClient client, ProxyProperties properties, ProxyMetrics metrics) {
 		this.pools = pools;
+		this.defaultPriority = properties.defaultPriority();
 		this.client = client;
 		this.timeouts = properties.timeouts();
 		this.retries = properties.retries();
@@ -89,7 +106,7 @@ public final class ForwardingHandler {
 		String id = (requestId != null && !requestId.isBlank() && requestId.length() <= 128) ? requestId
 				: newRequestId();
 		response.header(REQUEST_ID, id);
-		return readBody(request).flatMap((body) -> forward(request.path(), body, id, arrival, response));
+		return readBody(request).flatMap((body) -> forward(request, body, id, arrival, response));
 	}
 
 	private Mono<byte[]> readBody(HttpServerRequest request) {
@@ -121,34 +138,64 @@ public final class ForwardingHandler {
 				"The request body is larger than the limit of " + this.maxRequestBytes + " bytes.", null);
 	}
 
-	private Mono<Void> forward(String path, byte[] body, String requestId, long arrival, HttpServerResponse response) {
+	private Mono<Void> forward(HttpServerRequest request, byte[] body, String requestId, long arrival,
+			HttpServerResponse response) {
 		RequestFacts facts = RequestFacts.read(body);
 		Pool pool = this.pools.forModel(facts.model()).orElseThrow(() -> {
 			// Not labelled with the name asked for: a caller could otherwise mint a new
-			// time
-			// series with every request.
+			// time series with every request.
 			this.metrics.error(UNKNOWN_MODEL, "", "404");
 			return new ProxyException(404, "NotFoundError", "The model `" + facts.model() + "` does not exist.",
 					"model");
 		});
+		RouteRequest route = routeRequest(request, facts);
 		byte[] upstreamBody = facts.model().equals(pool.model()) ? body : withModel(body, pool.model());
-		Call call = new Call(pool, "/" + path, upstreamBody, facts, requestId, arrival, new HashSet<>(), response);
+		Call call = new Call(pool, "/" + request.path(), upstreamBody, facts, route, requestId, arrival,
+				new HashSet<>(), response);
 		this.metrics.started(facts.model(), pool.model());
-		return attempt(call).doOnError((ex) -> finish(call, statusOf(ex)));
+		return pool.admission()
+			.admit(route)
+			.doOnNext((decision) -> this.metrics.queued(pool, route.priority(), System.nanoTime() - arrival,
+					"dispatched"))
+			.onErrorMap(Admission.Rejected.class, (rejected) -> {
+				this.metrics.queued(pool, route.priority(), System.nanoTime() - arrival, rejected.reason());
+				return new ProxyException(429, "RateLimitError", rejected.getMessage(), null,
+						rejected.retryAfterSeconds());
+			})
+			.flatMap((decision) -> attempt(call, decision))
+			.doOnError((ex) -> finish(call, statusOf(ex)));
 	}
 
-	private Mono<Void> attempt(Call call) {
-		RoutingDecision decision = call.pool().choose(call.tried());
-		if (decision == null) {
-			return Mono.error(call.tried().isEmpty()
-					? new ProxyException(503, "ServiceUnavailableError",
-							"No replica of pool '" + call.pool().name() + "' is available.", null)
-					: new ProxyException(502, "BadGatewayError", "Every replica of pool '" + call.pool().name()
-							+ "' failed before answering; tried " + call.tried() + ".", null));
+	private RouteRequest routeRequest(HttpServerRequest request, RequestFacts facts) {
+		HttpHeaders headers = request.requestHeaders();
+		String band = headers.get(PRIORITY);
+		Priority priority = Priority.parse(band, this.defaultPriority);
+		if (priority == null) {
+			throw ProxyException.badRequest(
+					"Header 'x-priority' must be one of interactive, ide or batch, but was '" + clip(band) + "'.",
+					null);
 		}
+		String tenant = headers.get(TENANT, "");
+		if (tenant.length() > MAX_KEY_LENGTH) {
+			throw ProxyException.badRequest("Header 'x-tenant' must be at most " + MAX_KEY_LENGTH + " characters.",
+					null);
+		}
+		String session = headers.get(SESSION);
+		if (session != null && session.length() > MAX_KEY_LENGTH) {
+			throw ProxyException.badRequest("Header 'x-session-id' must be at most " + MAX_KEY_LENGTH + " characters.",
+					null);
+		}
+		return new RouteRequest(priority, tenant, (session != null) ? session : facts.user(), NO_HASHES);
+	}
+
+	private static String clip(String value) {
+		return (value.length() > 40) ? value.substring(0, 40) + "…" : value;
+	}
+
+	private Mono<Void> attempt(Call call, RoutingDecision decision) {
 		this.metrics.routed(call.pool(), decision);
 		Backend backend = decision.backend();
-		Lease lease = new Lease(backend);
+		Lease lease = new Lease(call.pool(), backend);
 		Duration overhead = Duration.ofNanos(System.nanoTime() - call.arrival());
 		this.metrics.overhead(call.pool(), overhead);
 
@@ -164,7 +211,12 @@ public final class ForwardingHandler {
 							"Replica " + backend.id() + " failed before answering: " + describe(failure.getCause()),
 							null));
 				}
-				return attempt(call);
+				RoutingDecision next = call.pool().retry(call.route(), call.tried());
+				if (next == null) {
+					return Mono.error(new ProxyException(502, "BadGatewayError", "Every replica of pool '"
+							+ call.pool().name() + "' failed before answering; tried " + call.tried() + ".", null));
+				}
+				return attempt(call, next);
 			})
 			.doOnCancel(() -> {
 				if (lease.release()) {
@@ -273,13 +325,16 @@ public final class ForwardingHandler {
 	 */
 	private static final class Lease {
 
+		private final Pool pool;
+
 		private final Backend backend;
 
 		private final AtomicBoolean held = new AtomicBoolean(true);
 
-		Lease(Backend backend) {
+		/** Takes over a slot that admission already took. */
+		Lease(Pool pool, Backend backend) {
+			this.pool = pool;
 			this.backend = backend;
-			backend.acquire();
 		}
 
 		Backend backend() {
@@ -288,7 +343,7 @@ public final class ForwardingHandler {
 
 		boolean release() {
 			if (this.held.compareAndSet(true, false)) {
-				this.backend.release();
+				this.pool.release(this.backend);
 				return true;
 			}
 			return false;
@@ -296,8 +351,8 @@ public final class ForwardingHandler {
 
 	}
 
-	private record Call(Pool pool, String path, byte[] body, RequestFacts facts, String requestId, long arrival,
-			Set<Backend> tried, HttpServerResponse response) {
+	private record Call(Pool pool, String path, byte[] body, RequestFacts facts, RouteRequest route, String requestId,
+			long arrival, Set<Backend> tried, HttpServerResponse response) {
 	}
 
 	private record Upstream(HttpClientResponse response, Connection connection) {

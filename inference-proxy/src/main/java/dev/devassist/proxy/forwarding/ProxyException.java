@@ -20,11 +20,18 @@ public final class ProxyException extends RuntimeException {
 
 	private final @Nullable String param;
 
+	private final long retryAfterSeconds;
+
 	ProxyException(int status, String type, String message, @Nullable String param) {
+		this(status, type, message, param, 0);
+	}
+
+	ProxyException(int status, String type, String message, @Nullable String param, long retryAfterSeconds) {
 		super(message, null, false, false);
 		this.status = status;
 		this.type = type;
 		this.param = param;
+		this.retryAfterSeconds = retryAfterSeconds;
 	}
 
 	static ProxyException badRequest(String message, @Nullable String param) {
@@ -33,6 +40,14 @@ public final class ProxyException extends RuntimeException {
 
 	public int status() {
 		return this.status;
+	}
+
+	/**
+	 * When the client may try again, for the {@code Retry-After} header.
+	 * @return seconds, or 0 when the header is not sent
+	 */
+	public long retryAfterSeconds() {
+		return this.retryAfterSeconds;
 	}
 
 	/**

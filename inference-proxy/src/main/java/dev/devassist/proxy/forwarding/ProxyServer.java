@@ -173,6 +173,9 @@ public final class ProxyServer implements SmartLifecycle {
 
 	private static Mono<Void> error(HttpServerResponse response, ProxyException error) {
 		byte[] body = error.body();
+		if (error.retryAfterSeconds() > 0) {
+			response.header(HttpHeaderNames.RETRY_AFTER, Long.toString(error.retryAfterSeconds()));
+		}
 		return response.status(error.status())
 			.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
 			.header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(body.length))

@@ -4,12 +4,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.devassist.proxy.routing.Backend;
 import dev.devassist.proxy.routing.EngineState;
 import dev.devassist.proxy.routing.Pool;
 import dev.devassist.proxy.routing.PoolRegistry;
+import dev.devassist.proxy.routing.Priority;
 import dev.devassist.proxy.routing.RoutingDecision;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -32,6 +34,8 @@ public final class ProxyMetrics {
 	private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
 
 	private final Map<String, Timer> overheads = new ConcurrentHashMap<>();
+
+	private final Map<String, Timer> queueTimes = new ConcurrentHashMap<>();
 
 	public ProxyMetrics(MeterRegistry registry) {
 		this.registry = registry;
@@ -116,6 +120,26 @@ public final class ProxyMetrics {
 	}
 
 	/**
+	 * Records how long a request waited for admission, and how that ended.
+	 * @param pool the pool
+	 * @param priority the request's band
+	 * @param nanos from arrival to dispatch or refusal
+	 * @param outcome {@code dispatched}, or why it was refused
+	 */
+	public void queued(Pool pool, Priority priority, long nanos, String outcome) {
+		this.queueTimes
+			.computeIfAbsent(pool.name() + '\n' + priority.label() + '\n' + outcome,
+					(key) -> Timer.builder("inference.extension.flow.control.request.queue.duration")
+						.description("Time requests spent in the admission queue, by band and outcome")
+						.tag("pool", pool.name())
+						.tag("priority", priority.label())
+						.tag("outcome", outcome)
+						.publishPercentileHistogram()
+						.register(this.registry))
+			.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	/**
 	 * Registers the pool gauges of the Gateway API Inference Extension, computed at
 	 * scrape time from each replica's last engine state, and each replica's state.
 	 * @param pools the pools
@@ -140,6 +164,15 @@ public final class ProxyMetrics {
 				.description("Mean KV-cache usage over the pool's fresh replicas, from 0 to 1")
 				.tag("name", pool.name())
 				.register(this.registry);
+			for (Priority priority : Priority.values()) {
+				Gauge
+					.builder("inference.extension.flow.control.queue.size", pool.admission(),
+							(admission) -> admission.queued(priority))
+					.description("Requests waiting in the admission queue, by band")
+					.tag("pool", pool.name())
+					.tag("priority", priority.label())
+					.register(this.registry);
+			}
 			for (Backend backend : pool.backends()) {
 				Gauge.builder("devassist.proxy.backend.state", backend, (b) -> freshState(b, maxAge) ? 1 : 0)
 					.description("1 when the replica's engine state is fresh, 0 when it is stale or unread")

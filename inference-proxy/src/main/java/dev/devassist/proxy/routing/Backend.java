@@ -58,12 +58,12 @@ public final class Backend {
 	}
 
 	/** Counts a request sent to this replica. */
-	public void acquire() {
+	void acquire() {
 		this.outstanding.incrementAndGet();
 	}
 
 	/** Counts a request to this replica as finished. */
-	public void release() {
+	void release() {
 		this.outstanding.decrementAndGet();
 	}
 

@@ -19,7 +19,8 @@ import org.springframework.context.SmartLifecycle;
  * Reads every replica's {@code /metrics} at a fixed interval and keeps what its engine
  * reports (queue, batch, KV cache, prefix cache) on the {@link Backend}, for routing and
  * for the pool gauges. A replica that cannot be read is reported at warn once, then at
- * debug until it answers again; its last state ages until it counts as stale.
+ * debug until it answers again; its last state ages until it counts as stale. Each tick
+ * also lets the admission queues hand out any slot that freed unnoticed.
  */
 public final class EngineStateScraper implements SmartLifecycle {
 
@@ -56,6 +57,9 @@ public final class EngineStateScraper implements SmartLifecycle {
 		this.pools.pools().forEach((pool) -> all.addAll(pool.backends()));
 		this.schedule = Flux.interval(Duration.ZERO, this.interval)
 			.onBackpressureDrop()
+			// Also a safety net for the admission queues: a slot that frees without a
+			// release (a replica coming back) still reaches whoever waits for it.
+			.doOnNext((tick) -> this.pools.pools().forEach((pool) -> pool.admission().pump()))
 			.concatMap((tick) -> Flux.fromIterable(all).flatMap(this::scrape).then())
 			.subscribe();
 	}

@@ -12,7 +12,7 @@ final class LeastOutstandingPolicy implements RoutingPolicy {
 	private final AtomicInteger turn = new AtomicInteger();
 
 	@Override
-	public RoutingDecision choose(List<Backend> candidates) {
+	public RoutingDecision choose(List<Backend> candidates, RouteRequest request) {
 		int size = candidates.size();
 		int start = Math.floorMod(this.turn.getAndIncrement(), size);
 		Backend best = candidates.get(start);

@@ -9,7 +9,8 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A model's pool of replicas and the policy that spreads requests over them.
+ * A model's pool of replicas, the policy that spreads requests over them, and the
+ * admission queue in front of them.
  */
 public final class Pool {
 
@@ -25,6 +26,8 @@ public final class Pool {
 
 	private final @Nullable String apiKey;
 
+	private final Admission admission;
+
 	/**
 	 * Creates a pool.
 	 * @param name the pool's name
@@ -34,9 +37,10 @@ public final class Pool {
 	 * @param policy the routing policy
 	 * @param apiKey the backends' bearer token, or null
 	 * @param staleAfter age after which a replica's engine state no longer counts
+	 * @param limits when requests queue and when they are refused
 	 */
 	public Pool(String name, String model, List<String> aliases, List<URI> urls, PolicyName policy,
-			@Nullable String apiKey, Duration staleAfter) {
+			@Nullable String apiKey, Duration staleAfter, AdmissionLimits limits) {
 		this.name = name;
 		this.model = model;
 		this.aliases = List.copyOf(aliases);
@@ -51,6 +55,7 @@ public final class Pool {
 			case POWER_OF_TWO -> new PowerOfTwoPolicy(staleAfter.toNanos());
 		};
 		this.apiKey = apiKey;
+		this.admission = new Admission(this, limits);
 	}
 
 	public String name() {
@@ -73,20 +78,68 @@ public final class Pool {
 		return this.apiKey;
 	}
 
+	public Admission admission() {
+		return this.admission;
+	}
+
 	/**
-	 * Picks a replica, leaving out those already tried for this request.
-	 * @param tried replicas that failed this request
-	 * @return the decision, or null when no replica is left
+	 * Picks a replica with fewer than {@code slotLimit} requests in flight and takes one
+	 * of its slots. Called by {@link Admission} under its lock.
+	 * @param request the request
+	 * @param slotLimit the most requests a replica may hold for the request's band
+	 * @return the decision, or null when no replica has room
 	 */
-	public @Nullable RoutingDecision choose(Set<Backend> tried) {
-		List<Backend> candidates = tried.isEmpty() ? this.backends
-				: this.backends.stream().filter((backend) -> !tried.contains(backend)).toList();
+	@Nullable RoutingDecision route(RouteRequest request, int slotLimit) {
+		List<Backend> candidates = this.backends;
+		for (int i = 0; i < candidates.size(); i++) {
+			if (candidates.get(i).outstanding() >= slotLimit) {
+				candidates = withRoom(slotLimit);
+				break;
+			}
+		}
 		if (candidates.isEmpty()) {
 			return null;
 		}
-		RoutingDecision decision = this.policy.choose(candidates);
-		return tried.isEmpty() ? decision
-				: new RoutingDecision(decision.backend(), decision.policy(), "retry-elsewhere");
+		RoutingDecision decision = this.policy.choose(candidates, request);
+		decision.backend().acquire();
+		return decision;
+	}
+
+	private List<Backend> withRoom(int slotLimit) {
+		List<Backend> candidates = new ArrayList<>(this.backends.size());
+		for (Backend backend : this.backends) {
+			if (backend.outstanding() < slotLimit) {
+				candidates.add(backend);
+			}
+		}
+		return candidates;
+	}
+
+	/**
+	 * Picks another replica for a request whose first replica failed before answering,
+	 * and takes one of its slots. A retry does not queue again: it has waited its turn,
+	 * and a replica's slot limit yields to it.
+	 * @param request the request
+	 * @param tried replicas that failed this request
+	 * @return the decision, or null when no replica is left
+	 */
+	public @Nullable RoutingDecision retry(RouteRequest request, Set<Backend> tried) {
+		List<Backend> candidates = this.backends.stream().filter((backend) -> !tried.contains(backend)).toList();
+		if (candidates.isEmpty()) {
+			return null;
+		}
+		RoutingDecision decision = this.policy.choose(candidates, request);
+		decision.backend().acquire();
+		return new RoutingDecision(decision.backend(), decision.policy(), "retry-elsewhere");
+	}
+
+	/**
+	 * Gives back a replica's slot and lets a waiting request have it.
+	 * @param backend the replica
+	 */
+	public void release(Backend backend) {
+		backend.release();
+		this.admission.pump();
 	}
 
 }

@@ -23,7 +23,7 @@ final class PowerOfTwoPolicy implements RoutingPolicy {
 	}
 
 	@Override
-	public RoutingDecision choose(List<Backend> candidates) {
+	public RoutingDecision choose(List<Backend> candidates, RouteRequest request) {
 		String policy = PolicyName.POWER_OF_TWO.label();
 		if (candidates.size() == 1) {
 			return new RoutingDecision(candidates.getFirst(), policy, "only-candidate");

@@ -11,7 +11,7 @@ final class RoundRobinPolicy implements RoutingPolicy {
 	private final AtomicInteger turn = new AtomicInteger();
 
 	@Override
-	public RoutingDecision choose(List<Backend> candidates) {
+	public RoutingDecision choose(List<Backend> candidates, RouteRequest request) {
 		Backend backend = candidates.get(Math.floorMod(this.turn.getAndIncrement(), candidates.size()));
 		return new RoutingDecision(backend, PolicyName.ROUND_ROBIN.label(), "turn");
 	}

@@ -10,8 +10,9 @@ interface RoutingPolicy {
 	/**
 	 * Picks one of the candidates.
 	 * @param candidates the replicas that may serve, never empty
+	 * @param request what is known of the request
 	 * @return the pick and why
 	 */
-	RoutingDecision choose(List<Backend> candidates);
+	RoutingDecision choose(List<Backend> candidates, RouteRequest request);
 
 }
