@@ -148,7 +148,8 @@ public final class ForwardingHandler {
 			return new ProxyException(404, "NotFoundError", "The model `" + facts.model() + "` does not exist.",
 					"model");
 		});
-		RouteRequest route = routeRequest(request, facts);
+		RouteRequest route = routeRequest(request, facts,
+				pool.routesOnPrefix() ? PromptPrefix.hashes(body) : NO_HASHES);
 		byte[] upstreamBody = facts.model().equals(pool.model()) ? body : withModel(body, pool.model());
 		Call call = new Call(pool, "/" + request.path(), upstreamBody, facts, route, requestId, arrival,
 				new HashSet<>(), response);
@@ -166,7 +167,7 @@ public final class ForwardingHandler {
 			.doOnError((ex) -> finish(call, statusOf(ex)));
 	}
 
-	private RouteRequest routeRequest(HttpServerRequest request, RequestFacts facts) {
+	private RouteRequest routeRequest(HttpServerRequest request, RequestFacts facts, long[] prefixHashes) {
 		HttpHeaders headers = request.requestHeaders();
 		String band = headers.get(PRIORITY);
 		Priority priority = Priority.parse(band, this.defaultPriority);
@@ -185,7 +186,7 @@ public final class ForwardingHandler {
 			throw ProxyException.badRequest("Header 'x-session-id' must be at most " + MAX_KEY_LENGTH + " characters.",
 					null);
 		}
-		return new RouteRequest(priority, tenant, (session != null) ? session : facts.user(), NO_HASHES);
+		return new RouteRequest(priority, tenant, (session != null) ? session : facts.user(), prefixHashes);
 	}
 
 	private static String clip(String value) {

@@ -12,14 +12,17 @@ public final class Backend {
 
 	private final String id;
 
+	private final int index;
+
 	private final String baseUrl;
 
 	private final AtomicInteger outstanding = new AtomicInteger();
 
 	private volatile @Nullable EngineState engineState;
 
-	Backend(String id, URI url) {
+	Backend(String id, int index, URI url) {
 		this.id = id;
+		this.index = index;
 		String text = url.toString();
 		this.baseUrl = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
 	}
@@ -31,6 +34,14 @@ public final class Backend {
 	 */
 	public String id() {
 		return this.id;
+	}
+
+	/**
+	 * The replica's number in its pool, unique among the pool's replicas.
+	 * @return from 0
+	 */
+	public int index() {
+		return this.index;
 	}
 
 	/**

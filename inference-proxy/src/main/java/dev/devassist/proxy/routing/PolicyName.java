@@ -17,7 +17,19 @@ public enum PolicyName {
 	 * The less loaded of two replicas drawn at random, by engine state and requests in
 	 * flight.
 	 */
-	POWER_OF_TWO;
+	POWER_OF_TWO,
+
+	/** The replica a session's key hashes to, unless it is far busier than the rest. */
+	SESSION_AFFINITY,
+
+	/**
+	 * The replica that most likely holds the prompt's leading blocks in its prefix cache,
+	 * unless it is far busier than the rest.
+	 */
+	PREFIX_AWARE,
+
+	/** The replica with the most room in its KV cache and queue. */
+	KV_AWARE;
 
 	/**
 	 * The policy's name as configured and as metrics label it.

@@ -28,6 +28,14 @@ public final class Pool {
 
 	private final Admission admission;
 
+	private final boolean prefixAware;
+
+	/**
+	 * Prefix blocks a prefix-aware pool remembers: at about 30 tokens a block, some 6
+	 * million tokens, more than the KV caches of a few replicas hold, in about 20 MB.
+	 */
+	private static final int PREFIX_INDEX_BLOCKS = 200_000;
+
 	/**
 	 * Creates a pool.
 	 * @param name the pool's name
@@ -46,14 +54,18 @@ public final class Pool {
 		this.aliases = List.copyOf(aliases);
 		List<Backend> backends = new ArrayList<>(urls.size());
 		for (int i = 0; i < urls.size(); i++) {
-			backends.add(new Backend(name + "/" + i, urls.get(i)));
+			backends.add(new Backend(name + "/" + i, i, urls.get(i)));
 		}
 		this.backends = List.copyOf(backends);
 		this.policy = switch (policy) {
 			case ROUND_ROBIN -> new RoundRobinPolicy();
 			case LEAST_OUTSTANDING -> new LeastOutstandingPolicy();
 			case POWER_OF_TWO -> new PowerOfTwoPolicy(staleAfter.toNanos());
+			case SESSION_AFFINITY -> new SessionAffinityPolicy(staleAfter.toNanos());
+			case PREFIX_AWARE -> new PrefixAwarePolicy(new PrefixIndex(PREFIX_INDEX_BLOCKS), staleAfter.toNanos());
+			case KV_AWARE -> new KvAwarePolicy(staleAfter.toNanos());
 		};
+		this.prefixAware = policy == PolicyName.PREFIX_AWARE;
 		this.apiKey = apiKey;
 		this.admission = new Admission(this, limits);
 	}
@@ -76,6 +88,15 @@ public final class Pool {
 
 	public @Nullable String apiKey() {
 		return this.apiKey;
+	}
+
+	/**
+	 * Whether the policy routes on the prompt's prefix, so that the prompt must be
+	 * hashed.
+	 * @return true for {@code prefix-aware}
+	 */
+	public boolean routesOnPrefix() {
+		return this.prefixAware;
 	}
 
 	public Admission admission() {

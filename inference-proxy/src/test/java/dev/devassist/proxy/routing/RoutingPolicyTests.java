@@ -99,6 +99,83 @@ class RoutingPolicyTests {
 	}
 
 	@Test
+	void prefixAwareSendsAPromptWhereItsLeadingBlocksWent() {
+		Pool pool = pool(PolicyName.PREFIX_AWARE, 4);
+		RoutingDecision first = pool.route(prompt(1, 2, 3), Integer.MAX_VALUE);
+
+		RoutingDecision longer = pool.route(prompt(1, 2, 3, 4, 5), Integer.MAX_VALUE);
+		RoutingDecision other = pool.route(prompt(9, 8), Integer.MAX_VALUE);
+
+		assertThat(first.reason()).isEqualTo("no-match");
+		assertThat(longer.backend()).isEqualTo(first.backend());
+		assertThat(longer.reason()).isEqualTo("prefix-hit");
+		assertThat(other.backend()).isNotEqualTo(first.backend());
+		assertThat(other.reason()).isEqualTo("no-match");
+	}
+
+	@Test
+	void prefixAwarePrefersTheLongestMatchOverASharedBeginning() {
+		Pool pool = pool(PolicyName.PREFIX_AWARE, 3);
+		Backend shortHolder = pool.route(prompt(1, 2), Integer.MAX_VALUE).backend();
+		Backend longHolder = pool.route(prompt(1, 2, 3, 4, 5, 6), Integer.MAX_VALUE).backend();
+		for (int i = 0; i < 3; i++) {
+			pool.release(longHolder);
+			pool.release(shortHolder);
+		}
+
+		RoutingDecision next = pool.route(prompt(1, 2, 3, 4, 5, 6, 7), Integer.MAX_VALUE);
+
+		assertThat(next.backend()).isEqualTo(longHolder);
+	}
+
+	@Test
+	void prefixAwareLeavesAReplicaThatIsFarBusierThanTheRest() {
+		Pool pool = pool(PolicyName.PREFIX_AWARE, 2);
+		Backend holder = pool.route(prompt(1, 2, 3), Integer.MAX_VALUE).backend();
+		for (int i = 0; i < 10; i++) {
+			holder.acquire();
+		}
+
+		RoutingDecision decision = pool.route(prompt(1, 2, 3, 4), Integer.MAX_VALUE);
+
+		assertThat(decision.backend()).isNotEqualTo(holder);
+		assertThat(decision.reason()).isEqualTo("load-guard");
+	}
+
+	@Test
+	void sessionAffinityKeepsASessionOnOneReplicaAndSpreadsSessions() {
+		Pool pool = pool(PolicyName.SESSION_AFFINITY, 4);
+		Map<String, Long> bySession = IntStream.range(0, 400)
+			.mapToObj((i) -> new RouteRequest(Priority.IDE, "", "session-" + i, new long[0]))
+			.map((request) -> pool.route(request, Integer.MAX_VALUE))
+			.peek((decision) -> pool.release(decision.backend()))
+			.collect(Collectors.groupingBy((decision) -> decision.backend().id(), Collectors.counting()));
+		RouteRequest session = new RouteRequest(Priority.IDE, "", "alice", new long[0]);
+		Set<String> alice = IntStream.range(0, 20).mapToObj((i) -> {
+			RoutingDecision decision = pool.route(session, Integer.MAX_VALUE);
+			pool.release(decision.backend());
+			return decision.backend().id() + " " + decision.reason();
+		}).collect(Collectors.toSet());
+
+		assertThat(alice).hasSize(1).allSatisfy((pick) -> assertThat(pick).endsWith(" session"));
+		assertThat(bySession).hasSize(4).allSatisfy((id, count) -> assertThat(count).isBetween(60L, 140L));
+	}
+
+	@Test
+	void kvAwarePicksTheReplicaWithTheMostRoomInItsCache() {
+		Pool pool = pool(PolicyName.KV_AWARE, 3);
+		long now = System.nanoTime();
+		pool.backends().get(0).engineState(new EngineState(0, 40, 0.95, 0, 0, now));
+		pool.backends().get(1).engineState(new EngineState(0, 40, 0.30, 0, 0, now));
+		pool.backends().get(2).engineState(new EngineState(3, 40, 0.25, 0, 0, now));
+
+		RoutingDecision decision = route(pool);
+
+		assertThat(decision.backend().id()).isEqualTo("p/1");
+		assertThat(decision.reason()).isEqualTo("kv-score");
+	}
+
+	@Test
 	void twoPoolsCannotClaimTheSameModelName() {
 		Pool first = new Pool("a", "m", List.of("alias"), List.of(URI.create("http://a")), PolicyName.ROUND_ROBIN, null,
 				STALE_AFTER, AdmissionLimits.UNLIMITED);
@@ -107,6 +184,10 @@ class RoutingPolicyTests {
 
 		assertThatIllegalArgumentException().isThrownBy(() -> new PoolRegistry(List.of(first, second)))
 			.withMessageContaining("'alias' is claimed by pools 'a' and 'b'");
+	}
+
+	private static RouteRequest prompt(long... hashes) {
+		return new RouteRequest(Priority.IDE, "", null, hashes);
 	}
 
 	private static RoutingDecision route(Pool pool) {
