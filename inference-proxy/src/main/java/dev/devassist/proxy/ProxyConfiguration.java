@@ -35,7 +35,8 @@ class ProxyConfiguration {
 		for (Map.Entry<String, ProxyProperties.Pool> entry : properties.pools().entrySet()) {
 			ProxyProperties.Pool pool = entry.getValue();
 			pools.add(new Pool(entry.getKey(), pool.model(), pool.aliases(), pool.backends(), pool.policy(),
-					pool.apiKey(), properties.engineState().staleAfter(), pool.admission().limits()));
+					pool.apiKey(), properties.engineState().staleAfter(), pool.admission().limits(),
+					properties.outlier().settings()));
 		}
 		return new PoolRegistry(pools);
 	}

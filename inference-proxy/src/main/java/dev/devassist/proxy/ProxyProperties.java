@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.devassist.proxy.routing.AdmissionLimits;
+import dev.devassist.proxy.routing.Health;
 import dev.devassist.proxy.routing.PolicyName;
 import dev.devassist.proxy.routing.Priority;
 import jakarta.validation.Valid;
@@ -39,6 +40,7 @@ import org.springframework.validation.annotation.Validated;
  * cluster a NetworkPolicy does this job
  * @param engineState how often the replicas' engine state is read
  * @param defaultPriority the band of a request without an {@code x-priority} header
+ * @param outlier when a failing replica is taken out of service
  */
 @ConfigurationProperties("proxy")
 @Validated
@@ -47,7 +49,32 @@ public record ProxyProperties(@DefaultValue("0.0.0.0") @NotBlank String host,
 		@DefaultValue @NotEmpty Map<String, @Valid Pool> pools, @DefaultValue @Valid Timeouts timeouts,
 		@DefaultValue("1") @Min(0) @Max(5) int retries, @DefaultValue("16MB") @NotNull DataSize maxRequestSize,
 		@DefaultValue("1024") @Min(1) int maxConnectionsPerBackend, @Nullable String serviceToken,
-		@DefaultValue @Valid EngineStateScrape engineState, @DefaultValue("ide") @NotNull Priority defaultPriority) {
+		@DefaultValue @Valid EngineStateScrape engineState, @DefaultValue("ide") @NotNull Priority defaultPriority,
+		@DefaultValue @Valid Outlier outlier) {
+
+	/**
+	 * Outlier ejection: when a replica that keeps failing is taken out of service. Its
+	 * engine-state read doubles as the active health check: two failed reads in a row
+	 * eject it too, and a passing read after the ejection takes it back.
+	 *
+	 * @param consecutiveFailures requests in a row that fail before their first byte or
+	 * answer 5xx, after which the replica is ejected; a refused connection ejects at once
+	 * @param baseEjection how long the first ejection lasts; each one in a row lasts
+	 * twice as long as the one before
+	 * @param maxEjection the longest an ejection lasts
+	 */
+	public record Outlier(@DefaultValue("3") @Min(1) int consecutiveFailures,
+			@DefaultValue("1s") @NotNull Duration baseEjection, @DefaultValue("30s") @NotNull Duration maxEjection) {
+
+		/**
+		 * The settings as the replicas' health takes them.
+		 * @return the settings
+		 */
+		public Health.OutlierSettings settings() {
+			return new Health.OutlierSettings(this.consecutiveFailures, this.baseEjection, this.maxEjection);
+		}
+
+	}
 
 	/**
 	 * A pool: the model it serves, under one or more names, and its replicas.

@@ -165,15 +165,22 @@ class ProxyIT {
 			assertThat(response.statusCode()).isEqualTo(200);
 			assertThat(response.headers().firstValue("x-devassist-backend")).hasValue("flaky/1");
 		});
-		assertThat(prometheus()).contains("reason=\"retry-elsewhere\"");
+		assertThat(prometheus())
+			.containsPattern("devassist_proxy_backend_ejections_total\\{backend=\"flaky/0\",pool=\"flaky\"} [1-9]");
 	}
 
 	@Test
-	void whenEveryReplicaFailsTheAnswerIsABadGatewayInOpenAisShape() {
+	void whenNoReplicaIsInServiceTheAnswerIsAServiceUnavailableInOpenAisShape() {
+		post("/v1/chat/completions", chat("dead", "knock"));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> prometheus().contains("devassist_proxy_backend_state{backend=\"dead/0\",pool=\"dead\"} -1.0"));
+
 		HttpResponse<String> response = post("/v1/chat/completions", chat("dead", "nobody home"));
 
-		assertThat(response.statusCode()).isEqualTo(502);
-		assertThat(response.body()).contains("\"type\":\"BadGatewayError\"").contains("dead/0");
+		assertThat(response.statusCode()).isEqualTo(503);
+		assertThat(response.headers().firstValue("retry-after")).isPresent();
+		assertThat(response.body()).contains("\"type\":\"ServiceUnavailableError\"")
+			.contains("No replica of pool 'dead' is in service");
 	}
 
 	@Test
@@ -230,7 +237,7 @@ class ProxyIT {
 			.untilAsserted(() -> assertThat(prometheus()).contains("inference_pool_ready_pods{name=\"chat\"} 2.0",
 					"inference_pool_ready_pods{name=\"dead\"} 0.0",
 					"devassist_proxy_backend_state{backend=\"chat/1\",pool=\"chat\"} 1.0",
-					"devassist_proxy_backend_state{backend=\"dead/0\",pool=\"dead\"} 0.0",
+					"devassist_proxy_backend_state{backend=\"dead/0\",pool=\"dead\"} -1.0",
 					"inference_pool_average_queue_size{name=\"chat\"} 0.0",
 					"inference_pool_average_kv_cache_utilization{name=\"chat\"}"));
 	}

@@ -42,11 +42,21 @@ final class SimulatorProcess implements AutoCloseable {
 	 * @return the running simulator
 	 */
 	static SimulatorProcess start(String... arguments) {
+		return startOn(freePort(), arguments);
+	}
+
+	/**
+	 * Starts a simulator on the given port, e.g. to bring back one that was killed, and
+	 * waits until it is healthy.
+	 * @param port the port
+	 * @param arguments extra {@code --simulator.x=y} arguments
+	 * @return the running simulator
+	 */
+	static SimulatorProcess startOn(int port, String... arguments) {
 		if (!Files.isRegularFile(JAR)) {
 			throw new IllegalStateException(
 					JAR.toAbsolutePath() + " is missing: build the vllm-simulator module first");
 		}
-		int port = freePort();
 		List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
 				"-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString(), "--simulator.host=127.0.0.1",
 				"--simulator.port=" + port, "--logging.level.root=WARN", "--simulator.drain-timeout=2s"));
@@ -70,6 +80,22 @@ final class SimulatorProcess implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
+		}
+	}
+
+	int port() {
+		return this.port;
+	}
+
+	/**
+	 * Kills the simulator at once (SIGKILL), as a crashed pod or a lost node would go.
+	 */
+	void kill() {
+		try {
+			this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -2,6 +2,7 @@ package dev.devassist.proxy.forwarding;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -160,8 +161,11 @@ public final class ForwardingHandler {
 					"dispatched"))
 			.onErrorMap(Admission.Rejected.class, (rejected) -> {
 				this.metrics.queued(pool, route.priority(), System.nanoTime() - arrival, rejected.reason());
-				return new ProxyException(429, "RateLimitError", rejected.getMessage(), null,
-						rejected.retryAfterSeconds());
+				return (rejected.status() == 429)
+						? new ProxyException(429, "RateLimitError", rejected.getMessage(), null,
+								rejected.retryAfterSeconds())
+						: new ProxyException(rejected.status(), "ServiceUnavailableError", rejected.getMessage(), null,
+								rejected.retryAfterSeconds());
 			})
 			.flatMap((decision) -> attempt(call, decision))
 			.doOnError((ex) -> finish(call, statusOf(ex)));
@@ -203,6 +207,7 @@ public final class ForwardingHandler {
 		return connect(call, backend).onErrorMap(BeforeFirstByte::new)
 			.flatMap((upstream) -> relay(call, lease, upstream, overhead))
 			.onErrorResume(BeforeFirstByte.class, (failure) -> {
+				backend.health().failed(refused(failure.getCause()), System.nanoTime());
 				lease.release();
 				call.tried().add(backend);
 				logger.debug("Request {} failed on {} before its first byte", call.requestId(), backend,
@@ -220,6 +225,7 @@ public final class ForwardingHandler {
 				return attempt(call, next);
 			})
 			.doOnCancel(() -> {
+				backend.health().abandoned();
 				if (lease.release()) {
 					finish(call, 499);
 				}
@@ -243,6 +249,12 @@ public final class ForwardingHandler {
 		Backend backend = lease.backend();
 		Connection connection = upstream.connection();
 		int status = upstream.response().status().code();
+		if (status >= 500) {
+			backend.health().failed(false, System.nanoTime());
+		}
+		else {
+			backend.health().succeeded();
+		}
 		String contentType = upstream.response()
 			.responseHeaders()
 			.get(HttpHeaderNames.CONTENT_TYPE, "application/json");
@@ -270,6 +282,7 @@ public final class ForwardingHandler {
 	}
 
 	private Flux<ByteBuf> brokenMidway(Call call, Backend backend, Throwable ex, boolean eventStream) {
+		backend.health().failed(false, System.nanoTime());
 		logger.warn("The answer to request {} from {} broke off midway: {}", call.requestId(), backend, describe(ex));
 		this.metrics.error(call.facts().model(), call.pool().model(), "stream-broken");
 		if (!eventStream) {
@@ -288,6 +301,15 @@ public final class ForwardingHandler {
 	private static String newRequestId() {
 		ThreadLocalRandom random = ThreadLocalRandom.current();
 		return HexFormat.of().toHexDigits(random.nextLong()) + HexFormat.of().toHexDigits(random.nextLong());
+	}
+
+	private static boolean refused(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof ConnectException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static int statusOf(Throwable ex) {

@@ -11,16 +11,17 @@ import tools.jackson.databind.json.JsonMapper;
  * Chained hashes of a prompt's leading blocks, so that prefix-aware routing can send a
  * prompt to the replica that most likely still holds its beginning in the KV cache. The
  * proxy does not tokenize: a block is {@value #BLOCK_CHARS} characters of the prompt as
- * the chat template would lay it out (each message's role, then its text), about 30
+ * the chat template would lay it out (each message's role, then its text), about 60
  * tokens. Each hash covers its block and every block before it, as vLLM's prefix-cache
  * block hashes do, so equal hashes mean equal prefixes. Only whole blocks count, and at
- * most {@value #MAX_BLOCKS}: beyond that the routing choice no longer changes.
+ * most {@value #MAX_BLOCKS} (128k characters, some 30k tokens): beyond that the routing
+ * choice hardly ever changes.
  */
 final class PromptPrefix {
 
-	static final int BLOCK_CHARS = 128;
+	static final int BLOCK_CHARS = 256;
 
-	static final int MAX_BLOCKS = 128;
+	static final int MAX_BLOCKS = 512;
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 

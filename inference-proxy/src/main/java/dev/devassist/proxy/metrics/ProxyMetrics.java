@@ -14,6 +14,7 @@ import dev.devassist.proxy.routing.PoolRegistry;
 import dev.devassist.proxy.routing.Priority;
 import dev.devassist.proxy.routing.RoutingDecision;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -174,8 +175,15 @@ public final class ProxyMetrics {
 					.register(this.registry);
 			}
 			for (Backend backend : pool.backends()) {
-				Gauge.builder("devassist.proxy.backend.state", backend, (b) -> freshState(b, maxAge) ? 1 : 0)
-					.description("1 when the replica's engine state is fresh, 0 when it is stale or unread")
+				Gauge.builder("devassist.proxy.backend.state", backend, (b) -> state(b, maxAge))
+					.description("1 when the replica serves and its engine state is fresh, 0 when that state is "
+							+ "stale or unread, -1 while the replica is ejected")
+					.tag("pool", pool.name())
+					.tag("backend", backend.id())
+					.register(this.registry);
+				FunctionCounter
+					.builder("devassist.proxy.backend.ejections", backend, (b) -> b.health().ejectionsTotal())
+					.description("Times the replica was taken out of service")
 					.tag("pool", pool.name())
 					.tag("backend", backend.id())
 					.register(this.registry);
@@ -192,9 +200,12 @@ public final class ProxyMetrics {
 			.toList();
 	}
 
-	private static boolean freshState(Backend backend, long maxAge) {
+	private static int state(Backend backend, long maxAge) {
+		if (backend.health().ejected()) {
+			return -1;
+		}
 		EngineState state = backend.engineState();
-		return state != null && state.freshAt(maxAge, System.nanoTime());
+		return (state != null && state.freshAt(maxAge, System.nanoTime())) ? 1 : 0;
 	}
 
 	private ModelMeters meters(String model, String targetModel) {

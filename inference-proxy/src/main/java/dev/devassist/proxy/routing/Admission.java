@@ -83,12 +83,16 @@ public final class Admission {
 					return Mono.just(decision);
 				}
 			}
+			if (this.pool.noneInService()) {
+				return Mono.error(new Rejected(503, "no-replica",
+						"No replica of pool '" + this.pool.name() + "' is in service.", 1));
+			}
 			if (this.queued.get() >= this.queueLimits[band]) {
 				evicted = evictBelow(band);
 				if (evicted == null) {
-					return Mono.error(
-							new Rejected("queue-full", "Pool '" + this.pool.name() + "' is saturated and its queue for "
-									+ request.priority().label() + " requests is full.", retryAfterSeconds()));
+					return Mono.error(new Rejected(429, "queue-full", "Pool '" + this.pool.name()
+							+ "' is saturated and its queue for " + request.priority().label() + " requests is full.",
+							retryAfterSeconds()));
 				}
 			}
 			waiter = new Waiter(request);
@@ -99,7 +103,7 @@ public final class Admission {
 			this.lock.unlock();
 		}
 		if (evicted != null) {
-			evicted.reject(new Rejected("evicted",
+			evicted.reject(new Rejected(429, "evicted",
 					"Pool '" + this.pool.name()
 							+ "' is saturated and a request of higher priority took this one's place.",
 					retryAfterSeconds()));
@@ -108,7 +112,7 @@ public final class Admission {
 			.doOnCancel(() -> withdraw(waiter))
 			.timeout(this.limits.maxQueueTime())
 			.onErrorMap(TimeoutException.class,
-					(ex) -> new Rejected("queue-timeout",
+					(ex) -> new Rejected(429, "queue-timeout",
 							"Pool '" + this.pool.name() + "' is saturated; the request waited "
 									+ this.limits.maxQueueTime().toMillis() + " ms in its queue.",
 							retryAfterSeconds()))
@@ -224,23 +228,36 @@ public final class Admission {
 	}
 
 	/**
-	 * A request refused because the pool is saturated.
+	 * A request refused because the pool is saturated (429) or has no replica in service
+	 * (503).
 	 */
 	public static final class Rejected extends RuntimeException {
+
+		private final int status;
 
 		private final String reason;
 
 		private final long retryAfterSeconds;
 
-		Rejected(String reason, String message, long retryAfterSeconds) {
+		Rejected(int status, String reason, String message, long retryAfterSeconds) {
 			super(message, null, false, false);
+			this.status = status;
 			this.reason = reason;
 			this.retryAfterSeconds = retryAfterSeconds;
 		}
 
 		/**
+		 * The HTTP status to answer with.
+		 * @return 429 or 503
+		 */
+		public int status() {
+			return this.status;
+		}
+
+		/**
 		 * Why, as metrics label it.
-		 * @return {@code queue-full}, {@code queue-timeout} or {@code evicted}
+		 * @return {@code queue-full}, {@code queue-timeout}, {@code evicted} or
+		 * {@code no-replica}
 		 */
 		public String reason() {
 			return this.reason;

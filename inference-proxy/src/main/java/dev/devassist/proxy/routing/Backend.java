@@ -20,9 +20,12 @@ public final class Backend {
 
 	private volatile @Nullable EngineState engineState;
 
-	Backend(String id, int index, URI url) {
+	private final Health health;
+
+	Backend(String id, int index, URI url, Health.OutlierSettings outlier) {
 		this.id = id;
 		this.index = index;
+		this.health = new Health(id, outlier);
 		String text = url.toString();
 		this.baseUrl = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
 	}
@@ -50,6 +53,14 @@ public final class Backend {
 	 */
 	public String baseUrl() {
 		return this.baseUrl;
+	}
+
+	/**
+	 * Whether the replica is in service, and what its requests and checks say of it.
+	 * @return its health
+	 */
+	public Health health() {
+		return this.health;
 	}
 
 	public int outstanding() {

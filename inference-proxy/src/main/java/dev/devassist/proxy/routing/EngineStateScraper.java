@@ -18,9 +18,10 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Reads every replica's {@code /metrics} at a fixed interval and keeps what its engine
  * reports (queue, batch, KV cache, prefix cache) on the {@link Backend}, for routing and
- * for the pool gauges. A replica that cannot be read is reported at warn once, then at
- * debug until it answers again; its last state ages until it counts as stale. Each tick
- * also lets the admission queues hand out any slot that freed unnoticed.
+ * for the pool gauges. Each read is also the replica's active health check
+ * ({@link Health}). A replica that cannot be read is reported at warn once, then at debug
+ * until it answers again; its last state ages until it counts as stale. Each tick also
+ * lets the admission queues hand out any slot that freed unnoticed.
  */
 public final class EngineStateScraper implements SmartLifecycle {
 
@@ -92,11 +93,13 @@ public final class EngineStateScraper implements SmartLifecycle {
 					throw new IllegalStateException("no vLLM queue metrics on the page");
 				}
 				backend.engineState(state);
+				backend.health().checkPassed(System.nanoTime());
 				if (this.failing.remove(backend)) {
 					logger.info("Reading the engine state of {} works again", backend);
 				}
 			})
 			.onErrorResume((ex) -> {
+				backend.health().checkFailed(System.nanoTime());
 				if (this.failing.add(backend)) {
 					logger.warn("Cannot read the engine state of {} ({}); retrying every {}", backend, ex.getMessage(),
 							this.interval);

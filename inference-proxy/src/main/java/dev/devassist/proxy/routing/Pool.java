@@ -31,8 +31,8 @@ public final class Pool {
 	private final boolean prefixAware;
 
 	/**
-	 * Prefix blocks a prefix-aware pool remembers: at about 30 tokens a block, some 6
-	 * million tokens, more than the KV caches of a few replicas hold, in about 20 MB.
+	 * Prefix blocks a prefix-aware pool remembers: at about 60 tokens a block, some 12
+	 * million tokens, more than the KV caches of many replicas hold, in about 20 MB.
 	 */
 	private static final int PREFIX_INDEX_BLOCKS = 200_000;
 
@@ -46,15 +46,16 @@ public final class Pool {
 	 * @param apiKey the backends' bearer token, or null
 	 * @param staleAfter age after which a replica's engine state no longer counts
 	 * @param limits when requests queue and when they are refused
+	 * @param outlier when a failing replica is taken out of service
 	 */
 	public Pool(String name, String model, List<String> aliases, List<URI> urls, PolicyName policy,
-			@Nullable String apiKey, Duration staleAfter, AdmissionLimits limits) {
+			@Nullable String apiKey, Duration staleAfter, AdmissionLimits limits, Health.OutlierSettings outlier) {
 		this.name = name;
 		this.model = model;
 		this.aliases = List.copyOf(aliases);
 		List<Backend> backends = new ArrayList<>(urls.size());
 		for (int i = 0; i < urls.size(); i++) {
-			backends.add(new Backend(name + "/" + i, i, urls.get(i)));
+			backends.add(new Backend(name + "/" + i, i, urls.get(i), outlier));
 		}
 		this.backends = List.copyOf(backends);
 		this.policy = switch (policy) {
@@ -111,29 +112,46 @@ public final class Pool {
 	 * @return the decision, or null when no replica has room
 	 */
 	@Nullable RoutingDecision route(RouteRequest request, int slotLimit) {
+		long now = System.nanoTime();
 		List<Backend> candidates = this.backends;
 		for (int i = 0; i < candidates.size(); i++) {
-			if (candidates.get(i).outstanding() >= slotLimit) {
-				candidates = withRoom(slotLimit);
+			Backend backend = candidates.get(i);
+			if (backend.outstanding() >= slotLimit || !backend.health().admits(now)) {
+				candidates = eligible(slotLimit, Set.of(), now);
 				break;
 			}
 		}
-		if (candidates.isEmpty()) {
-			return null;
-		}
-		RoutingDecision decision = this.policy.choose(candidates, request);
-		decision.backend().acquire();
-		return decision;
+		return candidates.isEmpty() ? null : take(this.policy.choose(candidates, request));
 	}
 
-	private List<Backend> withRoom(int slotLimit) {
+	/**
+	 * Whether every replica is out of service, so that waiting for one makes no sense.
+	 * @return true when none admits a request
+	 */
+	boolean noneInService() {
+		long now = System.nanoTime();
+		for (Backend backend : this.backends) {
+			if (backend.health().admits(now)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private List<Backend> eligible(int slotLimit, Set<Backend> tried, long now) {
 		List<Backend> candidates = new ArrayList<>(this.backends.size());
 		for (Backend backend : this.backends) {
-			if (backend.outstanding() < slotLimit) {
+			if (backend.outstanding() < slotLimit && backend.health().admits(now) && !tried.contains(backend)) {
 				candidates.add(backend);
 			}
 		}
 		return candidates;
+	}
+
+	private static RoutingDecision take(RoutingDecision decision) {
+		decision.backend().acquire();
+		decision.backend().health().chosen();
+		return decision;
 	}
 
 	/**
@@ -145,12 +163,11 @@ public final class Pool {
 	 * @return the decision, or null when no replica is left
 	 */
 	public @Nullable RoutingDecision retry(RouteRequest request, Set<Backend> tried) {
-		List<Backend> candidates = this.backends.stream().filter((backend) -> !tried.contains(backend)).toList();
+		List<Backend> candidates = eligible(Integer.MAX_VALUE, tried, System.nanoTime());
 		if (candidates.isEmpty()) {
 			return null;
 		}
-		RoutingDecision decision = this.policy.choose(candidates, request);
-		decision.backend().acquire();
+		RoutingDecision decision = take(this.policy.choose(candidates, request));
 		return new RoutingDecision(decision.backend(), decision.policy(), "retry-elsewhere");
 	}
 

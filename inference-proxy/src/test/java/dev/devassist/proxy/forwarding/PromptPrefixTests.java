@@ -39,7 +39,7 @@ class PromptPrefixTests {
 
 	@Test
 	void contentGivenAsPartsHashesLikeTheSameTextGivenAsAString() {
-		String text = "x".repeat(400);
+		String text = "x".repeat(800);
 		long[] plain = hashes(chat(message("user", text)));
 		long[] parts = hashes(
 				"{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"" + text
@@ -50,15 +50,15 @@ class PromptPrefixTests {
 
 	@Test
 	void aCompletionPromptIsHashedAndAShortOneGivesNoHashes() {
-		assertThat(hashes("{\"model\":\"m\",\"prompt\":\"" + "y".repeat(300) + "\"}")).hasSize(2);
-		assertThat(hashes("{\"model\":\"m\",\"prompt\":[\"" + "y".repeat(300) + "\",\"z\"]}")).hasSize(2);
+		assertThat(hashes("{\"model\":\"m\",\"prompt\":\"" + "y".repeat(600) + "\"}")).hasSize(2);
+		assertThat(hashes("{\"model\":\"m\",\"prompt\":[\"" + "y".repeat(600) + "\",\"z\"]}")).hasSize(2);
 		assertThat(hashes("{\"model\":\"m\",\"prompt\":\"short\"}")).isEmpty();
 		assertThat(hashes("{\"model\":\"m\",\"prompt\":[1,2,3]}")).isEmpty();
 	}
 
 	@Test
 	void aHugePromptStopsAtTheBlockLimit() {
-		assertThat(hashes(chat(message("user", "z".repeat(100_000))))).hasSize(PromptPrefix.MAX_BLOCKS);
+		assertThat(hashes(chat(message("user", "z".repeat(200_000))))).hasSize(PromptPrefix.MAX_BLOCKS);
 	}
 
 	private static long[] hashes(String body) {

@@ -18,6 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AdmissionTests {
 
+	private static final Health.OutlierSettings OUTLIER = Health.OutlierSettings.DEFAULTS;
+
 	private static final Duration LONG = Duration.ofMinutes(1);
 
 	@Test
@@ -71,7 +73,7 @@ class AdmissionTests {
 	@Test
 	void batchWorkFillsOnlyItsShareOfAReplica() {
 		Pool pool = new Pool("p", "m", List.of(), List.of(URI.create("http://r")), PolicyName.LEAST_OUTSTANDING, null,
-				Duration.ofSeconds(2), new AdmissionLimits(10, 100, LONG, 1, 0.8, 0.5));
+				Duration.ofSeconds(2), new AdmissionLimits(10, 100, LONG, 1, 0.8, 0.5), OUTLIER);
 		List<String> order = new ArrayList<>();
 		for (int i = 0; i < 8; i++) {
 			admit(pool, Priority.BATCH, "t", "batch-" + i, order);
@@ -86,7 +88,7 @@ class AdmissionTests {
 	@Test
 	void aFullQueueRefusesItsBandWithARetryAfter() {
 		Pool pool = new Pool("p", "m", List.of(), List.of(URI.create("http://r")), PolicyName.LEAST_OUTSTANDING, null,
-				Duration.ofSeconds(2), new AdmissionLimits(1, 4, LONG, 1, 1, 0.5));
+				Duration.ofSeconds(2), new AdmissionLimits(1, 4, LONG, 1, 1, 0.5), OUTLIER);
 		List<String> order = new ArrayList<>();
 		admit(pool, Priority.BATCH, "t", "running", order);
 		admit(pool, Priority.BATCH, "t", "queued-1", order);
@@ -107,7 +109,7 @@ class AdmissionTests {
 	@Test
 	void anInteractiveRequestTakesTheQueuedPlaceOfTheBusiestBatchTenant() {
 		Pool pool = new Pool("p", "m", List.of(), List.of(URI.create("http://r")), PolicyName.LEAST_OUTSTANDING, null,
-				Duration.ofSeconds(2), new AdmissionLimits(1, 3, LONG, 1, 1, 1));
+				Duration.ofSeconds(2), new AdmissionLimits(1, 3, LONG, 1, 1, 1), OUTLIER);
 		List<String> order = new ArrayList<>();
 		admit(pool, Priority.BATCH, "a", "running", order);
 		AtomicReference<Throwable> evicted = new AtomicReference<>();
@@ -174,7 +176,7 @@ class AdmissionTests {
 
 	private static Pool pool(int slots, int queue, Duration maxWait) {
 		return new Pool("p", "m", List.of(), List.of(URI.create("http://r")), PolicyName.LEAST_OUTSTANDING, null,
-				Duration.ofSeconds(2), new AdmissionLimits(slots, queue, maxWait, 1, 1, 1));
+				Duration.ofSeconds(2), new AdmissionLimits(slots, queue, maxWait, 1, 1, 1), OUTLIER);
 	}
 
 }

@@ -19,6 +19,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  */
 class RoutingPolicyTests {
 
+	private static final Health.OutlierSettings OUTLIER = Health.OutlierSettings.DEFAULTS;
+
 	private static final Duration STALE_AFTER = Duration.ofSeconds(2);
 
 	private static final RouteRequest ANY = RouteRequest.of(Priority.IDE);
@@ -178,9 +180,9 @@ class RoutingPolicyTests {
 	@Test
 	void twoPoolsCannotClaimTheSameModelName() {
 		Pool first = new Pool("a", "m", List.of("alias"), List.of(URI.create("http://a")), PolicyName.ROUND_ROBIN, null,
-				STALE_AFTER, AdmissionLimits.UNLIMITED);
+				STALE_AFTER, AdmissionLimits.UNLIMITED, OUTLIER);
 		Pool second = new Pool("b", "alias", List.of(), List.of(URI.create("http://b")), PolicyName.ROUND_ROBIN, null,
-				STALE_AFTER, AdmissionLimits.UNLIMITED);
+				STALE_AFTER, AdmissionLimits.UNLIMITED, OUTLIER);
 
 		assertThatIllegalArgumentException().isThrownBy(() -> new PoolRegistry(List.of(first, second)))
 			.withMessageContaining("'alias' is claimed by pools 'a' and 'b'");
@@ -196,7 +198,7 @@ class RoutingPolicyTests {
 
 	private static Pool pool(PolicyName policy, int replicas) {
 		List<URI> urls = IntStream.range(0, replicas).mapToObj((i) -> URI.create("http://replica-" + i)).toList();
-		return new Pool("p", "model", List.of(), urls, policy, null, STALE_AFTER, AdmissionLimits.UNLIMITED);
+		return new Pool("p", "model", List.of(), urls, policy, null, STALE_AFTER, AdmissionLimits.UNLIMITED, OUTLIER);
 	}
 
 }
