@@ -17,7 +17,7 @@ if [ "${1:-}" = "--smoke" ]; then
   : "${WARMUP_SECONDS:=3}"
 else
   : "${POLICIES:=round-robin least-outstanding power-of-two kv-aware session-affinity prefix-aware}"
-  : "${USERS_PER_SECOND:=3}" "${SECONDS_PER_RUN:=40}" "${ROUNDS:=6}" "${WARMUP_SECONDS:=15}"
+  : "${USERS_PER_SECOND:=3}" "${SECONDS_PER_RUN:=40}" "${ROUNDS:=10}" "${WARMUP_SECONDS:=15}"
 fi
 : "${GPU_BLOCKS:=4096}" "${SYSTEM_CHARS:=24000}" "${TURN_CHARS:=4000}" "${MAX_TOKENS:=48}" "${THINK_MS:=1000}"
 
@@ -40,7 +40,7 @@ run_policy() { # policy
   for port in "${replicas[@]}"; do
     java -Xms128m -Xmx512m -XX:TieredStopAtLevel=1 -jar vllm-simulator/target/vllm-simulator.jar \
       --simulator.host=127.0.0.1 --simulator.port="$port" --simulator.profile=h100-llama-3.1-8b \
-      --simulator.num-gpu-blocks="$GPU_BLOCKS" --logging.level.root=WARN >"$work/sim-$port.log" 2>&1 &
+      --simulator.num-gpu-blocks="$GPU_BLOCKS" --simulator.max-model-len=32768 --logging.level.root=WARN >"$work/sim-$port.log" 2>&1 &
     run_pids+=($!)
     backends+="${backends:+,}http://127.0.0.1:$port"
     metrics+="${metrics:+,}http://127.0.0.1:$port/metrics"
@@ -64,7 +64,7 @@ run_policy() { # policy
 
 echo "4 replicas, h100-llama-3.1-8b, $GPU_BLOCKS KV blocks each; $USERS_PER_SECOND users/s for ${SECONDS_PER_RUN}s," \
   "$ROUNDS rounds, system prompt $SYSTEM_CHARS chars, turns $TURN_CHARS chars, $MAX_TOKENS tokens out, think ${THINK_MS}ms"
-printf '%-18s %6s %8s %7s %7s %5s %9s %9s %9s %9s %9s %8s\n' policy users requests ok 429 5xx ttft_p50 \
+printf '%-22s %6s %8s %7s %7s %5s %9s %9s %9s %9s %9s %8s\n' policy users requests ok 429 5xx ttft_p50 \
   ttft_p90 ttft_p99 e2e_p50 out_tok/s hit_rate
 : >"$work/results"
 for policy in $POLICIES; do run_policy "$policy"; done
@@ -75,3 +75,5 @@ awk '$1 == "round-robin" { base = $8 } { p90[NR] = $8; name[NR] = $1 }
 echo
 echo "routing decisions:"
 cat "$work"/decisions-* 2>/dev/null || true
+# Every turn must have been answered, whatever the policy.
+awk '$3 != $4 { print "FAILED: " $1 " answered " $4 " of " $3 " turns"; bad = 1 } END { exit bad }' "$work/results"

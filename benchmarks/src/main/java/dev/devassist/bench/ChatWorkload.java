@@ -40,10 +40,10 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * A warm-up run should use another {@code --system-seed}, so that it warms the JVMs but
- * not the caches. Prints one line: label, users, requests, errors, TTFT p50/p90/p99 in
- * ms, end-to-end p50 in ms, output tokens per second, and the replicas' prefix-cache hit
- * rate over the run (from their {@code vllm:prefix_cache_*} counters) when their metrics
- * URLs are given.
+ * not the caches. Prints one line: label, users, requests, answered (200), refused (429),
+ * server errors (5xx), TTFT p50/p90/p99 in ms, end-to-end p50 in ms, output tokens per
+ * second, and the replicas' prefix-cache hit rate over the run (from their
+ * {@code vllm:prefix_cache_*} counters) when their metrics URLs are given.
  */
 public final class ChatWorkload {
 
@@ -132,10 +132,13 @@ public final class ChatWorkload {
 		long[] e2e = this.turns.stream().mapToLong((turn) -> turn[1]).sorted().toArray();
 		double queries = after[0] - before[0];
 		String hitRate = (queries > 0) ? String.format(Locale.ROOT, "%.3f", (after[1] - before[1]) / queries) : "n/a";
-		System.out.printf(Locale.ROOT, "%-18s %6d %8d %7d %9.1f %9.1f %9.1f %9.1f %9.1f %8s%n", option("label", "run"),
-				users, this.turns.size() + this.errors.get(), this.errors.get(), percentile(ttft, 0.50),
-				percentile(ttft, 0.90), percentile(ttft, 0.99), percentile(e2e, 0.50),
-				this.outputTokens.get() / elapsed, hitRate);
+		System.out.printf(Locale.ROOT, "%-22s %6d %8d %7d %7d %5d %9.1f %9.1f %9.1f %9.1f %9.1f %8s%n",
+				option("label", "run"), users, this.turns.size() + this.errors.get(), this.turns.size(),
+				this.rejected.get(), this.serverErrors.get(), percentile(ttft, 0.50), percentile(ttft, 0.90),
+				percentile(ttft, 0.99), percentile(e2e, 0.50), this.outputTokens.get() / elapsed, hitRate);
+		if (this.missingRetryAfter.get() > 0) {
+			System.out.println("  " + this.missingRetryAfter.get() + " refusals (429) came without Retry-After");
+		}
 	}
 
 	private void converse(String system, Random random) {

@@ -5,9 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.devassist.proxy.embedding.EmbeddingBatcher;
+import dev.devassist.proxy.embedding.MiniLmEncoder;
 import dev.devassist.proxy.forwarding.ForwardingHandler;
+import dev.devassist.proxy.forwarding.LocalEmbeddings;
 import dev.devassist.proxy.forwarding.ModelsHandler;
 import dev.devassist.proxy.forwarding.ProxyServer;
+import dev.devassist.proxy.forwarding.UpstreamClients;
 import dev.devassist.proxy.metrics.ProxyMetrics;
 import dev.devassist.proxy.routing.EngineStateScraper;
 import dev.devassist.proxy.routing.Pool;
@@ -16,7 +20,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.reactive.ReactiveWebServerFactory;
 import org.springframework.context.annotation.Bean;
@@ -42,13 +50,18 @@ class ProxyConfiguration {
 	}
 
 	@Bean(destroyMethod = "dispose")
-	ConnectionProvider backendConnections(ProxyProperties properties) {
-		return ConnectionProvider.builder("backends")
-			.maxConnections(properties.maxConnectionsPerBackend())
-			.pendingAcquireMaxCount(properties.maxConnectionsPerBackend() * 2)
+	UpstreamClients upstreamClients(ProxyProperties properties) {
+		// Each event loop gets its own pool, so the bound is shared out between them.
+		int perLoop = Math.max(1, properties.maxConnectionsPerBackend() / LoopResources.DEFAULT_IO_WORKER_COUNT);
+		ConnectionProvider.Builder pool = ConnectionProvider.builder("backends")
+			.maxConnections(perLoop)
+			.pendingAcquireMaxCount(perLoop * 2)
 			.pendingAcquireTimeout(properties.timeouts().connect())
-			.maxIdleTime(Duration.ofSeconds(30))
-			.build();
+			.maxIdleTime(Duration.ofSeconds(30));
+		return new UpstreamClients(pool,
+				(provider) -> HttpClient.create(provider)
+					.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.timeouts().connect().toMillis())
+					.responseTimeout(properties.timeouts().firstByte()));
 	}
 
 	@Bean
@@ -58,13 +71,40 @@ class ProxyConfiguration {
 		return metrics;
 	}
 
+	@Bean(destroyMethod = "close")
+	@ConditionalOnBooleanProperty(name = "proxy.local-embedding.enabled", matchIfMissing = true)
+	MiniLmEncoder miniLmEncoder(ProxyProperties properties) {
+		int threads = properties.localEmbedding().threads();
+		return new MiniLmEncoder((threads > 0) ? threads : Runtime.getRuntime().availableProcessors());
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnBean(MiniLmEncoder.class)
+	EmbeddingBatcher embeddingBatcher(MiniLmEncoder encoder, ProxyProperties properties, ProxyMetrics proxyMetrics) {
+		ProxyProperties.LocalEmbedding local = properties.localEmbedding();
+		return new EmbeddingBatcher(encoder::embed, local.batching(), local.maxBatchSize(), local.maxQueue(),
+				proxyMetrics.batchSizes(local.model()));
+	}
+
 	@Bean
-	ForwardingHandler forwardingHandler(PoolRegistry pools, ConnectionProvider backendConnections,
-			ProxyProperties properties, ProxyMetrics proxyMetrics) {
-		HttpClient client = HttpClient.create(backendConnections)
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.timeouts().connect().toMillis())
-			.responseTimeout(properties.timeouts().firstByte());
-		return new ForwardingHandler(pools, client, properties, proxyMetrics);
+	@ConditionalOnBean(EmbeddingBatcher.class)
+	LocalEmbeddings localEmbeddings(EmbeddingBatcher batcher, ProxyProperties properties, PoolRegistry pools) {
+		ProxyProperties.LocalEmbedding local = properties.localEmbedding();
+		for (String name : local.names()) {
+			if (pools.forModel(name).isPresent()) {
+				throw new IllegalStateException("Model name '" + name + "' is claimed by pool '"
+						+ pools.forModel(name).get().name() + "' and by the local embedding model; rename one, or set "
+						+ "proxy.local-embedding.enabled=false");
+			}
+		}
+		return new LocalEmbeddings(local.model(), local.names(), batcher);
+	}
+
+	@Bean
+	ForwardingHandler forwardingHandler(PoolRegistry pools, UpstreamClients upstreamClients, ProxyProperties properties,
+			ProxyMetrics proxyMetrics, ObjectProvider<LocalEmbeddings> localEmbeddings) {
+		return new ForwardingHandler(pools, upstreamClients, properties, proxyMetrics,
+				localEmbeddings.getIfAvailable());
 	}
 
 	@Bean
@@ -101,9 +141,11 @@ class ProxyConfiguration {
 
 	@Bean
 	ProxyServer proxyServer(ProxyProperties properties, ForwardingHandler forwarding, PoolRegistry pools,
-			HttpHandler httpHandler, MeterRegistry meterRegistry) {
+			HttpHandler httpHandler, MeterRegistry meterRegistry, ObjectProvider<LocalEmbeddings> localEmbeddings) {
+		LocalEmbeddings local = localEmbeddings.getIfAvailable();
 		return new ProxyServer(properties.host(), properties.port(), properties.drainTimeout(), forwarding,
-				new ModelsHandler(pools), properties.serviceToken(), httpHandler, meterRegistry);
+				new ModelsHandler(pools, (local != null) ? local.names() : List.of()), properties.serviceToken(),
+				httpHandler, meterRegistry);
 	}
 
 }

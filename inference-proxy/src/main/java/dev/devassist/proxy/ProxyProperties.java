@@ -2,6 +2,7 @@ package dev.devassist.proxy;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -41,6 +42,7 @@ import org.springframework.validation.annotation.Validated;
  * @param engineState how often the replicas' engine state is read
  * @param defaultPriority the band of a request without an {@code x-priority} header
  * @param outlier when a failing replica is taken out of service
+ * @param localEmbedding the in-process embedding model
  */
 @ConfigurationProperties("proxy")
 @Validated
@@ -50,7 +52,37 @@ public record ProxyProperties(@DefaultValue("0.0.0.0") @NotBlank String host,
 		@DefaultValue("1") @Min(0) @Max(5) int retries, @DefaultValue("16MB") @NotNull DataSize maxRequestSize,
 		@DefaultValue("1024") @Min(1) int maxConnectionsPerBackend, @Nullable String serviceToken,
 		@DefaultValue @Valid EngineStateScrape engineState, @DefaultValue("ide") @NotNull Priority defaultPriority,
-		@DefaultValue @Valid Outlier outlier) {
+		@DefaultValue @Valid Outlier outlier, @DefaultValue @Valid LocalEmbedding localEmbedding) {
+
+	/**
+	 * The in-process embedding pool: the ONNX all-MiniLM-L6-v2 model (384 dimensions,
+	 * texts cut at 256 tokens), so that a platform without a GPU can still embed.
+	 *
+	 * @param enabled whether it is loaded (about 90 MB, a second or two at start)
+	 * @param model the name clients ask for
+	 * @param aliases further names
+	 * @param batching whether concurrent texts share one model run
+	 * @param maxBatchSize most texts in one run
+	 * @param maxQueue most texts waiting; beyond it requests get 429
+	 * @param threads threads ONNX Runtime uses inside one run; 0 for one per core
+	 */
+	public record LocalEmbedding(@DefaultValue("true") boolean enabled,
+			@DefaultValue("all-minilm-l6-v2") @NotBlank String model, @DefaultValue List<String> aliases,
+			@DefaultValue("true") boolean batching, @DefaultValue("32") @Min(1) @Max(1024) int maxBatchSize,
+			@DefaultValue("4096") @Min(1) int maxQueue, @DefaultValue("0") @Min(0) int threads) {
+
+		/**
+		 * Every name of the model.
+		 * @return its name, then its aliases
+		 */
+		public List<String> names() {
+			List<String> names = new ArrayList<>();
+			names.add(this.model);
+			names.addAll(this.aliases);
+			return names;
+		}
+
+	}
 
 	/**
 	 * Outlier ejection: when a replica that keeps failing is taken out of service. Its
@@ -88,7 +120,7 @@ public record ProxyProperties(@DefaultValue("0.0.0.0") @NotBlank String host,
 	 * @param admission when requests queue in the proxy and when they are refused
 	 */
 	public record Pool(@NotBlank String model, @DefaultValue List<String> aliases, @NotEmpty List<URI> backends,
-			@DefaultValue("least-outstanding") @NotNull PolicyName policy, @Nullable String apiKey,
+			@DefaultValue("prefix-aware") @NotNull PolicyName policy, @Nullable String apiKey,
 			@DefaultValue @Valid Admission admission) {
 	}
 

@@ -102,6 +102,25 @@ class FailoverIT {
 		}
 	}
 
+	@Test
+	void aStreamThatOutlastsTheTotalLimitEndsWithATimeoutEvent() throws Exception {
+		try (SimulatorProcess replica = SimulatorProcess.start("--simulator.latency.base=10ms");
+				ConfigurableApplicationContext proxy = ProxyIT.startProxy(
+						"proxy.pools.chat.model=" + SimulatorProcess.MODEL,
+						"proxy.pools.chat.backends=" + replica.url(), "proxy.timeouts.total=1s")) {
+			long start = System.nanoTime();
+			HttpResponse<String> response = this.http.send(post(ProxyIT.baseUrl(proxy), 500, true),
+					HttpResponse.BodyHandlers.ofString());
+
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+			assertThat(response.statusCode()).isEqualTo(200);
+			assertThat(response.body()).contains("chat.completion.chunk")
+				.contains("\"type\":\"TimeoutError\"")
+				.contains("total limit of 1000 ms")
+				.doesNotContain("[DONE]");
+		}
+	}
+
 	private static String backend(HttpResponse<String> response) {
 		return response.headers().firstValue("x-devassist-backend").orElse("none");
 	}

@@ -272,8 +272,10 @@ class ProxyIT {
 
 	static ConfigurableApplicationContext startProxy(String... properties) {
 		Map<String, String> settings = new LinkedHashMap<>();
+		// The local embedding model takes a second or two to load; the tests that use it
+		// turn it on.
 		for (String property : List.of("proxy.port=0", "proxy.host=127.0.0.1", "proxy.drain-timeout=2s",
-				"spring.main.banner-mode=off")) {
+				"spring.main.banner-mode=off", "proxy.local-embedding.enabled=false")) {
 			settings.put(property.substring(0, property.indexOf('=')), property);
 		}
 		for (String property : properties) {

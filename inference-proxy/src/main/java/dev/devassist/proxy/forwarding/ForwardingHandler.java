@@ -23,14 +23,15 @@ import dev.devassist.proxy.routing.RouteRequest;
 import dev.devassist.proxy.routing.RoutingDecision;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.timeout.ReadTimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SignalType;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
@@ -73,7 +74,7 @@ public final class ForwardingHandler {
 
 	private final PoolRegistry pools;
 
-	private final HttpClient client;
+	private final UpstreamClients clients;
 
 	private final ProxyProperties.Timeouts timeouts;
 
@@ -85,10 +86,14 @@ public final class ForwardingHandler {
 
 	private final Priority defaultPriority;
 
-	public ForwardingHandler(PoolRegistry pools, HttpClient client, ProxyProperties properties, ProxyMetrics metrics) {
+	private final @Nullable LocalEmbeddings local;
+
+	public ForwardingHandler(PoolRegistry pools, UpstreamClients clients, ProxyProperties properties,
+			ProxyMetrics metrics, @Nullable LocalEmbeddings local) {
+		this.local = local;
 		this.pools = pools;
 		this.defaultPriority = properties.defaultPriority();
-		this.client = client;
+		this.clients = clients;
 		this.timeouts = properties.timeouts();
 		this.retries = properties.retries();
 		this.maxRequestBytes = properties.maxRequestSize().toBytes();
@@ -142,6 +147,9 @@ public final class ForwardingHandler {
 	private Mono<Void> forward(HttpServerRequest request, byte[] body, String requestId, long arrival,
 			HttpServerResponse response) {
 		RequestFacts facts = RequestFacts.read(body);
+		if (this.local != null && this.local.serves(facts.model())) {
+			return embedLocally(request, body, facts, arrival, response);
+		}
 		Pool pool = this.pools.forModel(facts.model()).orElseThrow(() -> {
 			// Not labelled with the name asked for: a caller could otherwise mint a new
 			// time series with every request.
@@ -153,7 +161,7 @@ public final class ForwardingHandler {
 				pool.routesOnPrefix() ? PromptPrefix.hashes(body) : NO_HASHES);
 		byte[] upstreamBody = facts.model().equals(pool.model()) ? body : withModel(body, pool.model());
 		Call call = new Call(pool, "/" + request.path(), upstreamBody, facts, route, requestId, arrival,
-				new HashSet<>(), response);
+				new HashSet<>(), response, ((Connection) request).channel().eventLoop());
 		this.metrics.started(facts.model(), pool.model());
 		return pool.admission()
 			.admit(route)
@@ -169,6 +177,17 @@ public final class ForwardingHandler {
 			})
 			.flatMap((decision) -> attempt(call, decision))
 			.doOnError((ex) -> finish(call, statusOf(ex)));
+	}
+
+	private Mono<Void> embedLocally(HttpServerRequest request, byte[] body, RequestFacts facts, long arrival,
+			HttpServerResponse response) {
+		String target = this.local.names().getFirst();
+		this.metrics.started(facts.model(), target);
+		return this.local.handle(request.path(), body, response)
+			.doOnSuccess((done) -> this.metrics.finished(facts.model(), target, 200,
+					Duration.ofNanos(System.nanoTime() - arrival)))
+			.doOnError((ex) -> this.metrics.finished(facts.model(), target, statusOf(ex),
+					Duration.ofNanos(System.nanoTime() - arrival)));
 	}
 
 	private RouteRequest routeRequest(HttpServerRequest request, RequestFacts facts, long[] prefixHashes) {
@@ -235,7 +254,7 @@ public final class ForwardingHandler {
 	private Mono<Upstream> connect(Call call, Backend backend) {
 		// Headers go on the request itself: client.headers(...) would copy the client's
 		// configuration on every call.
-		return this.client.post().uri(backend.baseUrl() + call.path()).send((request, outbound) -> {
+		return this.clients.on(call.loop()).post().uri(backend.baseUrl() + call.path()).send((request, outbound) -> {
 			request.header(HttpHeaderNames.CONTENT_TYPE, "application/json");
 			request.header(REQUEST_ID, call.requestId());
 			if (call.pool().apiKey() != null) {
@@ -259,16 +278,24 @@ public final class ForwardingHandler {
 			.responseHeaders()
 			.get(HttpHeaderNames.CONTENT_TYPE, "application/json");
 		boolean eventStream = contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+		Duration left = this.timeouts.total().minusNanos(System.nanoTime() - call.arrival());
+		AtomicBoolean overTime = new AtomicBoolean();
+		AtomicBoolean clean = new AtomicBoolean();
 		Flux<ByteBuf> content = connection.inbound()
 			.receive()
 			.retain()
 			.timeout(this.timeouts.idle())
+			.takeUntilOther(Mono.delay(left.isNegative() ? Duration.ZERO : left).doOnNext((tick) -> overTime.set(true)))
+			.doOnComplete(() -> clean.set(!overTime.get()))
+			.concatWith(Mono
+				.defer(() -> overTime.get() ? Mono.error(new TotalTimeout(this.timeouts.total())) : Mono.empty()))
 			.onErrorResume((ex) -> brokenMidway(call, backend, ex, eventStream))
 			.doFinally((signal) -> {
 				if (lease.release()) {
 					finish(call, status);
 				}
-				if (signal != SignalType.ON_COMPLETE && !connection.isDisposed()) {
+				// A response not read to its end leaves the connection unusable.
+				if (!clean.get() && !connection.isDisposed()) {
 					connection.dispose();
 				}
 			});
@@ -282,14 +309,18 @@ public final class ForwardingHandler {
 	}
 
 	private Flux<ByteBuf> brokenMidway(Call call, Backend backend, Throwable ex, boolean eventStream) {
-		backend.health().failed(false, System.nanoTime());
+		if (!(ex instanceof TotalTimeout)) {
+			backend.health().failed(false, System.nanoTime());
+		}
 		logger.warn("The answer to request {} from {} broke off midway: {}", call.requestId(), backend, describe(ex));
 		this.metrics.error(call.facts().model(), call.pool().model(), "stream-broken");
 		if (!eventStream) {
 			return Flux.error(ex);
 		}
-		ProxyException error = new ProxyException(502, "BadGatewayError",
-				"The replica's stream broke off midway: " + describe(ex), null);
+		ProxyException error = (ex instanceof TotalTimeout)
+				? new ProxyException(504, "TimeoutError", "The answer was cut off: " + ex.getMessage() + ".", null)
+				: new ProxyException(502, "BadGatewayError", "The replica's stream broke off midway: " + describe(ex),
+						null);
 		return Flux.just(Unpooled.wrappedBuffer(error.event()));
 	}
 
@@ -375,10 +406,21 @@ public final class ForwardingHandler {
 	}
 
 	private record Call(Pool pool, String path, byte[] body, RequestFacts facts, RouteRequest route, String requestId,
-			long arrival, Set<Backend> tried, HttpServerResponse response) {
+			long arrival, Set<Backend> tried, HttpServerResponse response, EventLoop loop) {
 	}
 
 	private record Upstream(HttpClientResponse response, Connection connection) {
+	}
+
+	/**
+	 * An answer that outlasted {@code proxy.timeouts.total}.
+	 */
+	private static final class TotalTimeout extends RuntimeException {
+
+		TotalTimeout(Duration limit) {
+			super("it took longer than the total limit of " + limit.toMillis() + " ms", null, false, false);
+		}
+
 	}
 
 	/**

@@ -20,12 +20,22 @@ public final class ModelsHandler {
 
 	private final byte[] body;
 
-	public ModelsHandler(PoolRegistry pools) {
+	/**
+	 * Lists the pools' models.
+	 * @param pools the pools
+	 * @param local names of the in-process embedding model, first its own; empty when it
+	 * is off
+	 */
+	public ModelsHandler(PoolRegistry pools, List<String> local) {
 		long created = System.currentTimeMillis() / 1000;
 		List<Map<String, Object>> data = new ArrayList<>();
 		for (Pool pool : pools.pools()) {
-			data.add(model(pool.model(), pool, created));
-			pool.aliases().forEach((alias) -> data.add(model(alias, pool, created)));
+			data.add(model(pool.model(), pool.model(), pool.name(), pool.backends().size(), created));
+			pool.aliases()
+				.forEach((alias) -> data.add(model(alias, pool.model(), pool.name(), pool.backends().size(), created)));
+		}
+		for (String name : local) {
+			data.add(model(name, local.getFirst(), "local", 1, created));
 		}
 		this.body = JsonMapper.shared().writeValueAsBytes(Map.of("object", "list", "data", data));
 	}
@@ -37,15 +47,15 @@ public final class ModelsHandler {
 			.then();
 	}
 
-	private static Map<String, Object> model(String id, Pool pool, long created) {
+	private static Map<String, Object> model(String id, String root, String pool, int replicas, long created) {
 		Map<String, Object> model = new LinkedHashMap<>();
 		model.put("id", id);
 		model.put("object", "model");
 		model.put("created", created);
 		model.put("owned_by", "devassist");
-		model.put("root", pool.model());
-		model.put("pool", pool.name());
-		model.put("replicas", pool.backends().size());
+		model.put("root", root);
+		model.put("pool", pool);
+		model.put("replicas", replicas);
 		return model;
 	}
 

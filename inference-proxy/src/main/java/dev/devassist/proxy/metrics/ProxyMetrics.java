@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.devassist.proxy.routing.Backend;
@@ -14,6 +15,7 @@ import dev.devassist.proxy.routing.PoolRegistry;
 import dev.devassist.proxy.routing.Priority;
 import dev.devassist.proxy.routing.RoutingDecision;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -118,6 +120,20 @@ public final class ProxyMetrics {
 						.publishPercentileHistogram()
 						.register(this.registry))
 			.record(overhead);
+	}
+
+	/**
+	 * Where the sizes of a pool's batched model runs go.
+	 * @param pool the pool, or the local model's name
+	 * @return takes each run's size
+	 */
+	public IntConsumer batchSizes(String pool) {
+		DistributionSummary sizes = DistributionSummary.builder("devassist.proxy.batch.size")
+			.description("Texts or prompts per batched model run")
+			.tag("pool", pool)
+			.serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128)
+			.register(this.registry);
+		return sizes::record;
 	}
 
 	/**

@@ -127,7 +127,7 @@ class AdmissionTests {
 
 		assertThat(newest.get()).isInstanceOf(Admission.Rejected.class);
 		assertThat(evicted.get()).isNull();
-		assertThat(order).containsExactly("running", "interactive");
+		assertThat(order).containsExactly("running", "a-2 refused", "interactive");
 		assertThat(pool.admission().queued(Priority.BATCH)).isEqualTo(2);
 	}
 
@@ -167,7 +167,7 @@ class AdmissionTests {
 	private static void admit(Pool pool, Priority priority, String tenant, String label, List<String> order) {
 		pool.admission()
 			.admit(new RouteRequest(priority, tenant, null, new long[0]))
-			.subscribe((decision) -> order.add(label));
+			.subscribe((decision) -> order.add(label), (ex) -> order.add(label + " refused"));
 	}
 
 	private static void releaseOne(Pool pool) {
