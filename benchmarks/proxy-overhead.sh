@@ -24,8 +24,11 @@ model=meta-llama/Llama-3.1-8B-Instruct
 java -Xms256m -Xmx1g -jar vllm-simulator/target/vllm-simulator.jar --simulator.host=127.0.0.1 \
   --simulator.port=18000 --logging.level.root=WARN >"$work/sim.log" 2>&1 &
 pids+=($!)
+# The pool's admission limit matches the simulator's batch (max-num-seqs 256), as the README
+# advises, so that the proxy forwards what nginx would rather than queueing it.
 java -Xms256m -Xmx1g -jar inference-proxy/target/inference-proxy.jar --proxy.port=18083 --proxy.host=127.0.0.1 \
   --proxy.pools.chat.model=$model --proxy.pools.chat.backends=http://127.0.0.1:18000 \
+  --proxy.pools.chat.admission.max-in-flight-per-backend=256 \
   --proxy.pools.embedding.model=sim-embedding --proxy.pools.embedding.backends=http://127.0.0.1:18000 \
   --logging.level.root=WARN >"$work/proxy.log" 2>&1 &
 pids+=($!)
