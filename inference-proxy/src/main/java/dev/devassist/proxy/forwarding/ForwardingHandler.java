@@ -3,6 +3,7 @@ package dev.devassist.proxy.forwarding;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -37,6 +38,7 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -71,6 +73,9 @@ public final class ForwardingHandler {
 	private static final int MAX_KEY_LENGTH = 128;
 
 	private static final long[] NO_HASHES = {};
+
+	private static final byte[] USAGE_OPTION = "\"stream_options\":{\"include_usage\":true},"
+		.getBytes(StandardCharsets.US_ASCII);
 
 	private final PoolRegistry pools;
 
@@ -159,9 +164,10 @@ public final class ForwardingHandler {
 		});
 		RouteRequest route = routeRequest(request, facts,
 				pool.routesOnPrefix() ? PromptPrefix.hashes(body) : NO_HASHES);
-		byte[] upstreamBody = facts.model().equals(pool.model()) ? body : withModel(body, pool.model());
-		Call call = new Call(pool, "/" + request.path(), upstreamBody, facts, route, requestId, arrival,
-				new HashSet<>(), response, ((Connection) request).channel().eventLoop());
+		String path = "/" + request.path();
+		boolean addUsage = facts.stream() && !facts.usageAsked() && !path.endsWith("/embeddings");
+		Call call = new Call(pool, path, upstreamBody(body, facts, pool.model(), addUsage), facts, addUsage, route,
+				requestId, arrival, new HashSet<>(), response, ((Connection) request).channel().eventLoop());
 		this.metrics.started(facts.model(), pool.model());
 		return pool.admission()
 			.admit(route)
@@ -281,17 +287,28 @@ public final class ForwardingHandler {
 		Duration left = this.timeouts.total().minusNanos(System.nanoTime() - call.arrival());
 		AtomicBoolean overTime = new AtomicBoolean();
 		AtomicBoolean clean = new AtomicBoolean();
+		AnswerTap tap = new AnswerTap(eventStream, call.addedUsage());
 		Flux<ByteBuf> content = connection.inbound()
 			.receive()
 			.retain()
+			.map((buffer) -> tap.next(buffer, System.nanoTime()))
 			.timeout(this.timeouts.idle())
 			.takeUntilOther(Mono.delay(left.isNegative() ? Duration.ZERO : left).doOnNext((tick) -> overTime.set(true)))
 			.doOnComplete(() -> clean.set(!overTime.get()))
-			.concatWith(Mono
-				.defer(() -> overTime.get() ? Mono.error(new TotalTimeout(this.timeouts.total())) : Mono.empty()))
-			.onErrorResume((ex) -> brokenMidway(call, backend, ex, eventStream))
+			.concatWith(Mono.defer(
+					() -> overTime.get() ? Mono.error(new TotalTimeout(this.timeouts.total())) : Mono.just(tap.end())))
+			.onErrorResume((ex) -> {
+				tap.discard();
+				return brokenMidway(call, backend, ex, eventStream);
+			})
+			.filter(ForwardingHandler::readableOrReleased)
 			.doFinally((signal) -> {
 				if (lease.release()) {
+					if (status == 200 && clean.get()) {
+						this.metrics.answered(call.facts().model(), call.pool().model(),
+								new ProxyMetrics.Answer(call.arrival(), tap.firstTokenNanos(), tap.lastChunkNanos(),
+										tap.promptTokens(), tap.completionTokens()));
+					}
 					finish(call, status);
 				}
 				// A response not read to its end leaves the connection unusable.
@@ -359,10 +376,53 @@ public final class ForwardingHandler {
 		return (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
 	}
 
-	private static byte[] withModel(byte[] body, String model) {
+	private static boolean readableOrReleased(ByteBuf buffer) {
+		if (buffer.isReadable()) {
+			return true;
+		}
+		buffer.release();
+		return false;
+	}
+
+	/**
+	 * The body as the replica gets it: an alias becomes the pool's model, and a stream
+	 * whose client did not ask for usage asks for it, so that tokens can be counted; the
+	 * usage event is taken out again on the way back.
+	 */
+	private static byte[] upstreamBody(byte[] body, RequestFacts facts, String model, boolean addUsage) {
+		boolean rename = !facts.model().equals(model);
+		if (!rename && !addUsage) {
+			return body;
+		}
+		if (!rename && !facts.streamOptions()) {
+			return withUsageOption(body);
+		}
 		ObjectNode tree = (ObjectNode) JSON.readTree(body);
 		tree.put("model", model);
+		if (addUsage) {
+			JsonNode options = tree.get("stream_options");
+			ObjectNode streamOptions = (options instanceof ObjectNode object) ? object
+					: tree.putObject("stream_options");
+			streamOptions.put("include_usage", true);
+		}
 		return JSON.writeValueAsBytes(tree);
+	}
+
+	/**
+	 * Splices {@code "stream_options":{"include_usage":true}} in as the object's first
+	 * field, without parsing the body again; the object is known to hold a model field
+	 * after it.
+	 */
+	private static byte[] withUsageOption(byte[] body) {
+		int open = 0;
+		while (body[open] != '{') {
+			open++;
+		}
+		byte[] spliced = new byte[body.length + USAGE_OPTION.length];
+		System.arraycopy(body, 0, spliced, 0, open + 1);
+		System.arraycopy(USAGE_OPTION, 0, spliced, open + 1, USAGE_OPTION.length);
+		System.arraycopy(body, open + 1, spliced, open + 1 + USAGE_OPTION.length, body.length - open - 1);
+		return spliced;
 	}
 
 	private static long parseLong(String value) {
@@ -405,8 +465,8 @@ public final class ForwardingHandler {
 
 	}
 
-	private record Call(Pool pool, String path, byte[] body, RequestFacts facts, RouteRequest route, String requestId,
-			long arrival, Set<Backend> tried, HttpServerResponse response, EventLoop loop) {
+	private record Call(Pool pool, String path, byte[] body, RequestFacts facts, boolean addedUsage, RouteRequest route,
+			String requestId, long arrival, Set<Backend> tried, HttpServerResponse response, EventLoop loop) {
 	}
 
 	private record Upstream(HttpClientResponse response, Connection connection) {

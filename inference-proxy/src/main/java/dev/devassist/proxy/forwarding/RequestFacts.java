@@ -13,8 +13,11 @@ import tools.jackson.databind.json.JsonMapper;
  * @param model the requested model
  * @param stream whether the client asked for a stream
  * @param user the end user, for session affinity
+ * @param streamOptions whether the body has a {@code stream_options} object
+ * @param usageAsked whether {@code stream_options.include_usage} is true, so that a
+ * stream ends with a usage event the client wants
  */
-record RequestFacts(String model, boolean stream, @Nullable String user) {
+record RequestFacts(String model, boolean stream, @Nullable String user, boolean streamOptions, boolean usageAsked) {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -31,6 +34,8 @@ record RequestFacts(String model, boolean stream, @Nullable String user) {
 		String model = null;
 		boolean stream = false;
 		String user = null;
+		boolean streamOptions = false;
+		boolean usageAsked = false;
 		try (JsonParser parser = JSON.createParser(body)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
 				throw ProxyException.badRequest("The request body must be a JSON object.", null);
@@ -42,6 +47,15 @@ record RequestFacts(String model, boolean stream, @Nullable String user) {
 					case "model" -> model = requireString(parser, value, "model");
 					case "stream" -> stream = value == JsonToken.VALUE_TRUE;
 					case "user" -> user = (value == JsonToken.VALUE_STRING) ? parser.getString() : null;
+					case "stream_options" -> {
+						streamOptions = value == JsonToken.START_OBJECT;
+						if (streamOptions) {
+							usageAsked = asksForUsage(parser);
+						}
+						else {
+							parser.skipChildren();
+						}
+					}
 					default -> parser.skipChildren();
 				}
 			}
@@ -56,7 +70,25 @@ record RequestFacts(String model, boolean stream, @Nullable String user) {
 		if (model == null) {
 			throw ProxyException.badRequest("Field 'model' is required.", "model");
 		}
-		return new RequestFacts(model, stream, user);
+		return new RequestFacts(model, stream, user, streamOptions, usageAsked);
+	}
+
+	/**
+	 * Reads a {@code stream_options} object to its end.
+	 */
+	private static boolean asksForUsage(JsonParser parser) {
+		boolean asked = false;
+		while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+			String name = parser.currentName();
+			JsonToken value = parser.nextToken();
+			if (name.equals("include_usage")) {
+				asked = value == JsonToken.VALUE_TRUE;
+			}
+			else {
+				parser.skipChildren();
+			}
+		}
+		return asked;
 	}
 
 	private static String requireString(JsonParser parser, JsonToken value, String name) {

@@ -28,6 +28,10 @@ import io.micrometer.core.instrument.Timer;
  */
 public final class ProxyMetrics {
 
+	/** Bucket bounds of the token histograms, powers of two up to 128k tokens. */
+	private static final double[] TOKEN_BUCKETS = { 1, 4, 16, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768,
+			65536, 131072 };
+
 	private final MeterRegistry registry;
 
 	private final Map<String, ModelMeters> models = new ConcurrentHashMap<>();
@@ -68,6 +72,29 @@ public final class ProxyMetrics {
 		meters.duration().record(duration);
 		if (status >= 400) {
 			error(model, targetModel, String.valueOf(status));
+		}
+	}
+
+	/**
+	 * Records what a successful answer's usage and pacing say: its token counts and, for
+	 * a stream, the time to its first token and the time per output token after it.
+	 * @param model the requested model
+	 * @param targetModel the pool's model
+	 * @param answer what the answer showed
+	 */
+	public void answered(String model, String targetModel, Answer answer) {
+		ModelMeters meters = meters(model, targetModel);
+		if (answer.promptTokens() >= 0) {
+			meters.inputTokens().record(answer.promptTokens());
+			meters.outputTokens().record(answer.completionTokens());
+		}
+		if (answer.firstTokenNanos() == 0) {
+			return;
+		}
+		meters.ttft().record(answer.firstTokenNanos() - answer.arrivalNanos(), TimeUnit.NANOSECONDS);
+		if (answer.completionTokens() > 1) {
+			long perToken = (answer.lastChunkNanos() - answer.firstTokenNanos()) / (answer.completionTokens() - 1);
+			meters.tpot().record(perToken, TimeUnit.NANOSECONDS);
 		}
 	}
 
@@ -243,14 +270,54 @@ public final class ProxyMetrics {
 				.tag("target_model_name", targetModel)
 				.publishPercentileHistogram()
 				.register(this.registry);
-			return new ModelMeters(requests, duration, running);
+			Timer ttft = Timer.builder("inference.objective.request.ttft")
+				.description("Time from a streamed request's arrival to its first token")
+				.tag("model_name", model)
+				.tag("target_model_name", targetModel)
+				.publishPercentileHistogram()
+				.register(this.registry);
+			Timer tpot = Timer.builder("inference.objective.request.tpot")
+				.description("Time per output token of a stream, after the first")
+				.tag("model_name", model)
+				.tag("target_model_name", targetModel)
+				.publishPercentileHistogram()
+				.register(this.registry);
+			DistributionSummary input = tokens("inference.objective.input.tokens",
+					"Prompt tokens of each answered request, from the replica's usage", model, targetModel);
+			DistributionSummary output = tokens("inference.objective.output.tokens",
+					"Generated tokens of each answered request, from the replica's usage", model, targetModel);
+			return new ModelMeters(requests, duration, running, ttft, tpot, input, output);
 		});
+	}
+
+	private DistributionSummary tokens(String name, String description, String model, String targetModel) {
+		return DistributionSummary.builder(name)
+			.description(description)
+			.baseUnit("tokens")
+			.tag("model_name", model)
+			.tag("target_model_name", targetModel)
+			.serviceLevelObjectives(TOKEN_BUCKETS)
+			.register(this.registry);
 	}
 
 	/**
 	 * The meters of one requested and target model, built once.
 	 */
-	private record ModelMeters(Counter requests, Timer duration, AtomicInteger running) {
+	private record ModelMeters(Counter requests, Timer duration, AtomicInteger running, Timer ttft, Timer tpot,
+			DistributionSummary inputTokens, DistributionSummary outputTokens) {
+	}
+
+	/**
+	 * What one successful answer showed, as the forwarding saw it go by.
+	 *
+	 * @param arrivalNanos when the request arrived, by {@link System#nanoTime()}
+	 * @param firstTokenNanos when a stream's first token came, or 0 for a whole answer
+	 * @param lastChunkNanos when the answer's last buffer came
+	 * @param promptTokens the prompt's tokens by the replica's usage, or -1 when unknown
+	 * @param completionTokens the generated tokens by the usage
+	 */
+	public record Answer(long arrivalNanos, long firstTokenNanos, long lastChunkNanos, int promptTokens,
+			int completionTokens) {
 	}
 
 }

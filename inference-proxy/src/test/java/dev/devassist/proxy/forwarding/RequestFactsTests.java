@@ -17,7 +17,21 @@ class RequestFactsTests {
 		RequestFacts facts = read("{\"messages\":[{\"role\":\"user\",\"content\":\"{\\\"model\\\":\\\"no\\\"}\"}],"
 				+ "\"model\":\"m\",\"stream\":true,\"user\":\"ana\",\"extra\":{\"model\":\"nested\"}}");
 
-		assertThat(facts).isEqualTo(new RequestFacts("m", true, "ana"));
+		assertThat(facts).isEqualTo(new RequestFacts("m", true, "ana", false, false));
+	}
+
+	@Test
+	void readsWhetherAStreamAsksForUsage() {
+		RequestFacts asked = read(
+				"{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"a\":[1],\"include_usage\":true}}");
+		RequestFacts notAsked = read("{\"stream_options\":{\"continuous_usage_stats\":true},\"model\":\"m\"}");
+		RequestFacts wrongType = read("{\"stream_options\":[{\"include_usage\":true}],\"model\":\"m\"}");
+
+		assertThat(asked.usageAsked()).isTrue();
+		assertThat(notAsked.streamOptions()).isTrue();
+		assertThat(notAsked.usageAsked()).isFalse();
+		assertThat(wrongType.streamOptions()).isFalse();
+		assertThat(wrongType.model()).isEqualTo("m");
 	}
 
 	@Test
