@@ -13,6 +13,7 @@ import dev.devassist.proxy.forwarding.ModelsHandler;
 import dev.devassist.proxy.forwarding.ProxyServer;
 import dev.devassist.proxy.forwarding.UpstreamClients;
 import dev.devassist.proxy.metrics.ProxyMetrics;
+import dev.devassist.proxy.routing.DnsDiscovery;
 import dev.devassist.proxy.routing.EngineStateScraper;
 import dev.devassist.proxy.routing.Pool;
 import dev.devassist.proxy.routing.PoolRegistry;
@@ -47,6 +48,19 @@ class ProxyConfiguration {
 					properties.outlier().settings()));
 		}
 		return new PoolRegistry(pools);
+	}
+
+	@Bean
+	DnsDiscovery dnsDiscovery(PoolRegistry pools, ProxyProperties properties, MeterRegistry meterRegistry) {
+		List<DnsDiscovery.Target> targets = new ArrayList<>();
+		for (Pool pool : pools.pools()) {
+			ProxyProperties.Discovery discovery = properties.pools().get(pool.name()).discovery();
+			if (discovery.dnsName() != null) {
+				targets.add(new DnsDiscovery.Target(pool, discovery.dnsName(), discovery.port(), discovery.scheme(),
+						discovery.refresh()));
+			}
+		}
+		return new DnsDiscovery(targets, properties.dns().nameServers(), properties.dns().timeout(), meterRegistry);
 	}
 
 	@Bean(destroyMethod = "dispose")

@@ -19,6 +19,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -43,6 +44,7 @@ import org.springframework.validation.annotation.Validated;
  * @param defaultPriority the band of a request without an {@code x-priority} header
  * @param outlier when a failing replica is taken out of service
  * @param localEmbedding the in-process embedding model
+ * @param dns how the names of DNS-discovered pools are looked up
  */
 @ConfigurationProperties("proxy")
 @Validated
@@ -52,7 +54,8 @@ public record ProxyProperties(@DefaultValue("0.0.0.0") @NotBlank String host,
 		@DefaultValue("1") @Min(0) @Max(5) int retries, @DefaultValue("16MB") @NotNull DataSize maxRequestSize,
 		@DefaultValue("1024") @Min(1) int maxConnectionsPerBackend, @Nullable String serviceToken,
 		@DefaultValue @Valid EngineStateScrape engineState, @DefaultValue("ide") @NotNull Priority defaultPriority,
-		@DefaultValue @Valid Outlier outlier, @DefaultValue @Valid LocalEmbedding localEmbedding) {
+		@DefaultValue @Valid Outlier outlier, @DefaultValue @Valid LocalEmbedding localEmbedding,
+		@DefaultValue @Valid Dns dns) {
 
 	/**
 	 * The in-process embedding pool: the ONNX all-MiniLM-L6-v2 model (384 dimensions,
@@ -114,14 +117,86 @@ public record ProxyProperties(@DefaultValue("0.0.0.0") @NotBlank String host,
 	 * @param model the model name that clients ask for and that the backends serve
 	 * @param aliases further names clients may use; requests are rewritten to
 	 * {@code model}
-	 * @param backends base URLs of the replicas, e.g. {@code http://vllm-0:8000}
+	 * @param backends base URLs of the replicas, e.g. {@code http://vllm-0:8000}; empty
+	 * when they are discovered through DNS
+	 * @param discovery where the replicas are found when they come and go
 	 * @param policy how a replica is picked for each request
 	 * @param apiKey when set, sent to the backends as a bearer token
 	 * @param admission when requests queue in the proxy and when they are refused
 	 */
-	public record Pool(@NotBlank String model, @DefaultValue List<String> aliases, @NotEmpty List<URI> backends,
-			@DefaultValue("prefix-aware") @NotNull PolicyName policy, @Nullable String apiKey,
-			@DefaultValue @Valid Admission admission) {
+	public record Pool(@NotBlank String model, @DefaultValue List<String> aliases, @DefaultValue List<URI> backends,
+			@DefaultValue @Valid Discovery discovery, @DefaultValue("prefix-aware") @NotNull PolicyName policy,
+			@Nullable String apiKey, @DefaultValue @Valid Admission admission) {
+
+		/**
+		 * Whether the replicas come from exactly one place.
+		 * @return true when either backends or a DNS name is given, not both
+		 */
+		@AssertTrue(message = "give either backends (replica URLs) or discovery.dns-name (a name listing the "
+				+ "replicas), not both and not neither")
+		public boolean isOneSourceOfReplicas() {
+			return this.backends.isEmpty() != (this.discovery.dnsName() == null);
+		}
+
+		/**
+		 * Whether every backend URL can be called.
+		 * @return true when each is http or https with a host and no query
+		 */
+		@AssertTrue(message = "each of backends must be an http or https URL with a host, such as "
+				+ "http://vllm-0:8000, and no query or fragment")
+		public boolean isEveryBackendUrlCallable() {
+			return this.backends.stream()
+				.allMatch((url) -> ("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
+						&& url.getHost() != null && url.getQuery() == null && url.getFragment() == null);
+		}
+
+	}
+
+	/**
+	 * Replicas found through DNS, as a Kubernetes headless Service lists its ready pods:
+	 * every address the name resolves to is a replica, on the same port. The name is
+	 * resolved again at each refresh, so replicas come and go while the proxy runs; when
+	 * a lookup fails, the replicas found last stay.
+	 *
+	 * @param dnsName the name, e.g. {@code vllm.devassist.svc.cluster.local}; none for a
+	 * pool with static backends
+	 * @param port the port every replica listens on
+	 * @param scheme {@code http} or {@code https}
+	 * @param refresh time between two lookups
+	 */
+	public record Discovery(@Nullable String dnsName, @DefaultValue("8000") @Min(1) @Max(65535) int port,
+			@DefaultValue("http") @Pattern(regexp = "https?", message = "must be http or https") String scheme,
+			@DefaultValue("5s") @NotNull Duration refresh) {
+
+		/**
+		 * Whether the refresh interval is positive.
+		 * @return true when it is
+		 */
+		@AssertTrue(message = "refresh must be positive")
+		public boolean isRefreshPositive() {
+			return this.refresh.isPositive();
+		}
+
+	}
+
+	/**
+	 * How the DNS names of discovered pools are looked up.
+	 *
+	 * @param nameServers DNS servers to ask, as {@code host} or {@code host:port}; empty
+	 * for the system's ({@code /etc/resolv.conf}, with its search domains)
+	 * @param timeout longest a lookup may take
+	 */
+	public record Dns(@DefaultValue List<String> nameServers, @DefaultValue("2s") @NotNull Duration timeout) {
+
+		/**
+		 * Whether the timeout is positive.
+		 * @return true when it is
+		 */
+		@AssertTrue(message = "timeout must be positive")
+		public boolean isTimeoutPositive() {
+			return this.timeout.isPositive();
+		}
+
 	}
 
 	/**

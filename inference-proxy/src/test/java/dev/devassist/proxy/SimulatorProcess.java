@@ -29,10 +29,13 @@ final class SimulatorProcess implements AutoCloseable {
 
 	private final Process process;
 
+	private final String host;
+
 	private final int port;
 
-	private SimulatorProcess(Process process, int port) {
+	private SimulatorProcess(Process process, String host, int port) {
 		this.process = process;
+		this.host = host;
 		this.port = port;
 	}
 
@@ -53,19 +56,31 @@ final class SimulatorProcess implements AutoCloseable {
 	 * @return the running simulator
 	 */
 	static SimulatorProcess startOn(int port, String... arguments) {
+		return startAt("127.0.0.1", port, arguments);
+	}
+
+	/**
+	 * Starts a simulator on the given loopback address and port, e.g. as one of several
+	 * replicas that a DNS name lists with the same port, and waits until it is healthy.
+	 * @param host an address of the loopback network, such as {@code 127.0.0.2}
+	 * @param port the port
+	 * @param arguments extra {@code --simulator.x=y} arguments
+	 * @return the running simulator
+	 */
+	static SimulatorProcess startAt(String host, int port, String... arguments) {
 		if (!Files.isRegularFile(JAR)) {
 			throw new IllegalStateException(
 					JAR.toAbsolutePath() + " is missing: build the vllm-simulator module first");
 		}
 		List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-				"-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString(), "--simulator.host=127.0.0.1",
+				"-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString(), "--simulator.host=" + host,
 				"--simulator.port=" + port, "--logging.level.root=WARN", "--simulator.drain-timeout=2s"));
 		command.addAll(List.of(arguments));
 		try {
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 				.start();
-			SimulatorProcess simulator = new SimulatorProcess(process, port);
+			SimulatorProcess simulator = new SimulatorProcess(process, host, port);
 			await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(simulator::healthy);
 			return simulator;
 		}
@@ -100,7 +115,7 @@ final class SimulatorProcess implements AutoCloseable {
 	}
 
 	String url() {
-		return "http://127.0.0.1:" + this.port;
+		return "http://" + this.host + ":" + this.port;
 	}
 
 	/**

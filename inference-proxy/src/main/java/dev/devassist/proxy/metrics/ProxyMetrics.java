@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -43,6 +44,8 @@ public final class ProxyMetrics {
 	private final Map<String, Timer> overheads = new ConcurrentHashMap<>();
 
 	private final Map<String, Timer> queueTimes = new ConcurrentHashMap<>();
+
+	private final Map<Backend, List<Meter>> backendMeters = new ConcurrentHashMap<>();
 
 	public ProxyMetrics(MeterRegistry registry) {
 		this.registry = registry;
@@ -217,21 +220,40 @@ public final class ProxyMetrics {
 					.tag("priority", priority.label())
 					.register(this.registry);
 			}
-			for (Backend backend : pool.backends()) {
-				Gauge.builder("devassist.proxy.backend.state", backend, (b) -> state(b, maxAge))
-					.description("1 when the replica serves and its engine state is fresh, 0 when that state is "
-							+ "stale or unread, -1 while the replica is ejected")
-					.tag("pool", pool.name())
-					.tag("backend", backend.id())
-					.register(this.registry);
-				FunctionCounter
-					.builder("devassist.proxy.backend.ejections", backend, (b) -> b.health().ejectionsTotal())
-					.description("Times the replica was taken out of service")
-					.tag("pool", pool.name())
-					.tag("backend", backend.id())
-					.register(this.registry);
-			}
+			pool.backends().forEach((backend) -> watchBackend(pool, backend, maxAge));
+			pool.watch(new Pool.MembershipListener() {
+
+				@Override
+				public void added(Pool pool, Backend backend) {
+					watchBackend(pool, backend, maxAge);
+				}
+
+				@Override
+				public void removed(Pool pool, Backend backend) {
+					List<Meter> meters = ProxyMetrics.this.backendMeters.remove(backend);
+					if (meters != null) {
+						meters.forEach(ProxyMetrics.this.registry::remove);
+					}
+				}
+
+			});
 		}
+	}
+
+	private void watchBackend(Pool pool, Backend backend, long maxAge) {
+		Gauge state = Gauge.builder("devassist.proxy.backend.state", backend, (b) -> state(b, maxAge))
+			.description("1 when the replica serves and its engine state is fresh, 0 when that state is "
+					+ "stale or unread, -1 while the replica is ejected")
+			.tag("pool", pool.name())
+			.tag("backend", backend.id())
+			.register(this.registry);
+		FunctionCounter ejections = FunctionCounter
+			.builder("devassist.proxy.backend.ejections", backend, (b) -> b.health().ejectionsTotal())
+			.description("Times the replica was taken out of service")
+			.tag("pool", pool.name())
+			.tag("backend", backend.id())
+			.register(this.registry);
+		this.backendMeters.put(backend, List.of(state, ejections));
 	}
 
 	private static List<EngineState> fresh(Pool pool, long maxAge) {

@@ -26,8 +26,17 @@ public final class Backend {
 		this.id = id;
 		this.index = index;
 		this.health = new Health(id, outlier);
+		this.baseUrl = baseUrl(url);
+	}
+
+	/**
+	 * A replica's URL as the proxy keeps it.
+	 * @param url the URL as configured or discovered
+	 * @return the URL without a trailing slash
+	 */
+	static String baseUrl(URI url) {
 		String text = url.toString();
-		this.baseUrl = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+		return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
 	}
 
 	/**

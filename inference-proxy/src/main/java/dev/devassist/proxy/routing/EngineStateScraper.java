@@ -54,14 +54,12 @@ public final class EngineStateScraper implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		Set<Backend> all = new HashSet<>();
-		this.pools.pools().forEach((pool) -> all.addAll(pool.backends()));
 		this.schedule = Flux.interval(Duration.ZERO, this.interval)
 			.onBackpressureDrop()
 			// Also a safety net for the admission queues: a slot that frees without a
 			// release (a replica coming back) still reaches whoever waits for it.
 			.doOnNext((tick) -> this.pools.pools().forEach((pool) -> pool.admission().pump()))
-			.concatMap((tick) -> Flux.fromIterable(all).flatMap(this::scrape).then())
+			.concatMap((tick) -> Flux.fromIterable(backends()).flatMap(this::scrape).then())
 			.subscribe();
 	}
 
@@ -77,6 +75,14 @@ public final class EngineStateScraper implements SmartLifecycle {
 	@Override
 	public boolean isRunning() {
 		return this.schedule != null;
+	}
+
+	/** The replicas now in the pools, which discovery may change between ticks. */
+	private Set<Backend> backends() {
+		Set<Backend> all = new HashSet<>();
+		this.pools.pools().forEach((pool) -> all.addAll(pool.backends()));
+		this.failing.retainAll(all);
+		return all;
 	}
 
 	private Mono<Void> scrape(Backend backend) {

@@ -3,8 +3,10 @@ package dev.devassist.proxy.routing;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.jspecify.annotations.Nullable;
 
@@ -20,7 +22,11 @@ public final class Pool {
 
 	private final List<String> aliases;
 
-	private final List<Backend> backends;
+	private volatile List<Backend> backends;
+
+	private final Health.OutlierSettings outlier;
+
+	private final List<MembershipListener> listeners = new CopyOnWriteArrayList<>();
 
 	private final RoutingPolicy policy;
 
@@ -41,7 +47,7 @@ public final class Pool {
 	 * @param name the pool's name
 	 * @param model the model its backends serve
 	 * @param aliases other names for the model
-	 * @param urls the backends' base URLs
+	 * @param urls the backends' base URLs; empty when they are discovered later
 	 * @param policy the routing policy
 	 * @param apiKey the backends' bearer token, or null
 	 * @param staleAfter age after which a replica's engine state no longer counts
@@ -53,6 +59,7 @@ public final class Pool {
 		this.name = name;
 		this.model = model;
 		this.aliases = List.copyOf(aliases);
+		this.outlier = outlier;
 		List<Backend> backends = new ArrayList<>(urls.size());
 		for (int i = 0; i < urls.size(); i++) {
 			backends.add(new Backend(name + "/" + i, i, urls.get(i), outlier));
@@ -83,8 +90,73 @@ public final class Pool {
 		return this.aliases;
 	}
 
+	/**
+	 * The replicas now in the pool.
+	 * @return an immutable snapshot
+	 */
 	public List<Backend> backends() {
 		return this.backends;
+	}
+
+	/**
+	 * Makes the pool's replicas those at the given URLs, as discovery found them: a
+	 * replica that stays keeps its state, its requests in flight and its id; a new one
+	 * takes the lowest free number; a removed one gets no further requests, and those it
+	 * holds finish.
+	 * @param urls the replicas' base URLs
+	 * @return whether the membership changed
+	 */
+	public synchronized boolean updateBackends(List<URI> urls) {
+		List<Backend> current = this.backends;
+		Set<String> wanted = new LinkedHashSet<>();
+		urls.forEach((url) -> wanted.add(Backend.baseUrl(url)));
+		List<Backend> kept = new ArrayList<>();
+		List<Backend> removed = new ArrayList<>();
+		for (Backend backend : current) {
+			(wanted.remove(backend.baseUrl()) ? kept : removed).add(backend);
+		}
+		if (removed.isEmpty() && wanted.isEmpty()) {
+			return false;
+		}
+		List<Backend> added = new ArrayList<>();
+		for (String url : wanted) {
+			int index = lowestFreeIndex(kept, added);
+			added.add(new Backend(this.name + "/" + index, index, URI.create(url), this.outlier));
+		}
+		List<Backend> next = new ArrayList<>(kept);
+		next.addAll(added);
+		this.backends = List.copyOf(next);
+		for (MembershipListener listener : this.listeners) {
+			removed.forEach((backend) -> listener.removed(this, backend));
+			added.forEach((backend) -> listener.added(this, backend));
+		}
+		this.admission.pump();
+		return true;
+	}
+
+	private static int lowestFreeIndex(List<Backend> kept, List<Backend> added) {
+		int index = 0;
+		while (holds(kept, index) || holds(added, index)) {
+			index++;
+		}
+		return index;
+	}
+
+	private static boolean holds(List<Backend> backends, int index) {
+		for (Backend backend : backends) {
+			if (backend.index() == index) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Tells the listener of every replica that joins or leaves the pool from now on.
+	 * @param listener the listener
+	 */
+	public void watch(MembershipListener listener) {
+		this.listeners.add(listener);
 	}
 
 	public @Nullable String apiKey() {
@@ -169,6 +241,27 @@ public final class Pool {
 		}
 		RoutingDecision decision = take(this.policy.choose(candidates, request));
 		return new RoutingDecision(decision.backend(), decision.policy(), "retry-elsewhere");
+	}
+
+	/**
+	 * Hears of replicas joining and leaving a pool.
+	 */
+	public interface MembershipListener {
+
+		/**
+		 * A replica joined.
+		 * @param pool the pool
+		 * @param backend the replica
+		 */
+		void added(Pool pool, Backend backend);
+
+		/**
+		 * A replica left; requests it holds still finish.
+		 * @param pool the pool
+		 * @param backend the replica
+		 */
+		void removed(Pool pool, Backend backend);
+
 	}
 
 	/**
