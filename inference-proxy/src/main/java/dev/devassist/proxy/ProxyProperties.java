@@ -123,10 +123,11 @@ public record ProxyProperties(@DefaultValue("0.0.0.0") @NotBlank String host,
 	 * @param policy how a replica is picked for each request
 	 * @param apiKey when set, sent to the backends as a bearer token
 	 * @param admission when requests queue in the proxy and when they are refused
+	 * @param batching how concurrent embedding requests are merged
 	 */
 	public record Pool(@NotBlank String model, @DefaultValue List<String> aliases, @DefaultValue List<URI> backends,
 			@DefaultValue @Valid Discovery discovery, @DefaultValue("prefix-aware") @NotNull PolicyName policy,
-			@Nullable String apiKey, @DefaultValue @Valid Admission admission) {
+			@Nullable String apiKey, @DefaultValue @Valid Admission admission, @DefaultValue @Valid Batching batching) {
 
 		/**
 		 * Whether the replicas come from exactly one place.
@@ -148,6 +149,28 @@ public record ProxyProperties(@DefaultValue("0.0.0.0") @NotBlank String host,
 			return this.backends.stream()
 				.allMatch((url) -> ("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
 						&& url.getHost() != null && url.getQuery() == null && url.getFragment() == null);
+		}
+
+	}
+
+	/**
+	 * Merging of concurrent {@code /v1/embeddings} requests into one call to a replica.
+	 *
+	 * @param enabled whether requests are merged
+	 * @param maxInputs most texts in one merged call
+	 * @param maxWait longest a request waits for others to join its call
+	 */
+	public record Batching(@DefaultValue("true") boolean enabled, @DefaultValue("64") @Min(1) @Max(2048) int maxInputs,
+			@DefaultValue("2ms") @NotNull Duration maxWait) {
+
+		/**
+		 * Whether the wait is at most a second, beyond which batching costs more than it
+		 * saves.
+		 * @return true when it is between 0 and 1 s
+		 */
+		@AssertTrue(message = "max-wait must be between 0 and 1s")
+		public boolean isWaitBounded() {
+			return !this.maxWait.isNegative() && this.maxWait.compareTo(Duration.ofSeconds(1)) <= 0;
 		}
 
 	}

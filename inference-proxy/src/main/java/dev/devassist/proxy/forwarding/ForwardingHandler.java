@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
@@ -93,6 +95,11 @@ public final class ForwardingHandler {
 
 	private final @Nullable LocalEmbeddings local;
 
+	private final Map<String, EmbeddingMerger> mergers;
+
+	/** The largest whole answer read for a merged call; vectors of 2,048 texts fit. */
+	private static final int MAX_MERGED_ANSWER = 64 * 1024 * 1024;
+
 	public ForwardingHandler(PoolRegistry pools, UpstreamClients clients, ProxyProperties properties,
 			ProxyMetrics metrics, @Nullable LocalEmbeddings local) {
 		this.local = local;
@@ -103,6 +110,15 @@ public final class ForwardingHandler {
 		this.retries = properties.retries();
 		this.maxRequestBytes = properties.maxRequestSize().toBytes();
 		this.metrics = metrics;
+		Map<String, EmbeddingMerger> mergers = new HashMap<>();
+		for (Pool pool : pools.pools()) {
+			ProxyProperties.Batching batching = properties.pools().get(pool.name()).batching();
+			if (batching.enabled()) {
+				mergers.put(pool.name(), new EmbeddingMerger(this::exchange, batching.maxInputs(), batching.maxWait(),
+						metrics.batchSizes(pool.name())));
+			}
+		}
+		this.mergers = Map.copyOf(mergers);
 	}
 
 	/**
@@ -126,14 +142,15 @@ public final class ForwardingHandler {
 			return Mono.error(tooLarge());
 		}
 		return request.receive()
-			.reduce(new ByteArrayOutputStream(), this::append)
+			.reduce(new ByteArrayOutputStream(), (out, chunk) -> append(out, chunk, this.maxRequestBytes))
 			.map(ByteArrayOutputStream::toByteArray)
 			.defaultIfEmpty(new byte[0]);
 	}
 
-	private ByteArrayOutputStream append(ByteArrayOutputStream out, ByteBuf chunk) {
-		if (out.size() + (long) chunk.readableBytes() > this.maxRequestBytes) {
-			throw tooLarge();
+	private ByteArrayOutputStream append(ByteArrayOutputStream out, ByteBuf chunk, long limit) {
+		if (out.size() + (long) chunk.readableBytes() > limit) {
+			throw (limit == this.maxRequestBytes) ? tooLarge() : new ProxyException(502, "BadGatewayError",
+					"The replica's answer is larger than the limit of " + limit + " bytes.", null);
 		}
 		try {
 			chunk.readBytes(out, chunk.readableBytes());
@@ -165,24 +182,108 @@ public final class ForwardingHandler {
 		RouteRequest route = routeRequest(request, facts,
 				pool.routesOnPrefix() ? PromptPrefix.hashes(body) : NO_HASHES);
 		String path = "/" + request.path();
+		EmbeddingMerger merger = path.equals("/v1/embeddings") ? this.mergers.get(pool.name()) : null;
+		EmbeddingMerger.Mergeable mergeable = (merger != null) ? EmbeddingMerger.read(body, route.priority()) : null;
+		if (mergeable != null) {
+			return embedMerged(merger, mergeable, facts, pool, route, requestId, arrival, request, response);
+		}
 		boolean addUsage = facts.stream() && !facts.usageAsked() && !path.endsWith("/embeddings");
 		Call call = new Call(pool, path, upstreamBody(body, facts, pool.model(), addUsage), facts, addUsage, route,
 				requestId, arrival, new HashSet<>(), response, ((Connection) request).channel().eventLoop());
 		this.metrics.started(facts.model(), pool.model());
+		return admit(pool, route, arrival).flatMap((decision) -> attempt(call, decision))
+			.doOnError((ex) -> finish(call, statusOf(ex)));
+	}
+
+	private Mono<RoutingDecision> admit(Pool pool, RouteRequest route, long since) {
 		return pool.admission()
 			.admit(route)
-			.doOnNext((decision) -> this.metrics.queued(pool, route.priority(), System.nanoTime() - arrival,
-					"dispatched"))
+			.doOnNext(
+					(decision) -> this.metrics.queued(pool, route.priority(), System.nanoTime() - since, "dispatched"))
 			.onErrorMap(Admission.Rejected.class, (rejected) -> {
-				this.metrics.queued(pool, route.priority(), System.nanoTime() - arrival, rejected.reason());
+				this.metrics.queued(pool, route.priority(), System.nanoTime() - since, rejected.reason());
 				return (rejected.status() == 429)
 						? new ProxyException(429, "RateLimitError", rejected.getMessage(), null,
 								rejected.retryAfterSeconds())
 						: new ProxyException(rejected.status(), "ServiceUnavailableError", rejected.getMessage(), null,
 								rejected.retryAfterSeconds());
+			});
+	}
+
+	private Mono<Void> embedMerged(EmbeddingMerger merger, EmbeddingMerger.Mergeable mergeable, RequestFacts facts,
+			Pool pool, RouteRequest route, String requestId, long arrival, HttpServerRequest request,
+			HttpServerResponse response) {
+		this.metrics.started(facts.model(), pool.model());
+		EmbeddingMerger.Exchange.Context context = new EmbeddingMerger.Exchange.Context(pool, route, requestId,
+				((Connection) request).channel().eventLoop());
+		return merger.submit(mergeable, context).flatMap((answer) -> {
+			this.metrics.finished(facts.model(), pool.model(), answer.status(),
+					Duration.ofNanos(System.nanoTime() - arrival));
+			return response.status(answer.status())
+				.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+				.header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(answer.body().length))
+				.header(BACKEND, answer.backendId())
+				.sendByteArray(Mono.just(answer.body()))
+				.then();
+		})
+			.doOnError((ex) -> this.metrics.finished(facts.model(), pool.model(), statusOf(ex),
+					Duration.ofNanos(System.nanoTime() - arrival)));
+	}
+
+	/**
+	 * Sends a merged embeddings call through admission to a replica and reads its whole
+	 * answer, trying another replica when one fails: embedding is idempotent, so a call
+	 * that broke at any point may be repeated.
+	 */
+	private Mono<EmbeddingMerger.Exchanged> exchange(byte[] body, EmbeddingMerger.Exchange.Context context) {
+		return admit(context.pool(), context.route(), System.nanoTime())
+			.flatMap((decision) -> exchangeWith(body, context, decision, new HashSet<>()));
+	}
+
+	private Mono<EmbeddingMerger.Exchanged> exchangeWith(byte[] body, EmbeddingMerger.Exchange.Context context,
+			RoutingDecision decision, Set<Backend> tried) {
+		this.metrics.routed(context.pool(), decision);
+		Backend backend = decision.backend();
+		Lease lease = new Lease(context.pool(), backend);
+		return this.clients.on(context.loop())
+			.post()
+			.uri(backend.baseUrl() + "/v1/embeddings")
+			.send((request, outbound) -> {
+				request.header(HttpHeaderNames.CONTENT_TYPE, "application/json");
+				request.header(REQUEST_ID, context.requestId());
+				if (context.pool().apiKey() != null) {
+					request.header(HttpHeaderNames.AUTHORIZATION, "Bearer " + context.pool().apiKey());
+				}
+				return outbound.send(Mono.just(Unpooled.wrappedBuffer(body)));
 			})
-			.flatMap((decision) -> attempt(call, decision))
-			.doOnError((ex) -> finish(call, statusOf(ex)));
+			.responseConnection((response, connection) -> connection.inbound()
+				.receive()
+				.reduce(new ByteArrayOutputStream(), (out, chunk) -> append(out, chunk, MAX_MERGED_ANSWER))
+				.map((out) -> new EmbeddingMerger.Exchanged(response.status().code(), out.toByteArray(), backend.id())))
+			.next()
+			.timeout(this.timeouts.total())
+			.doOnNext((answer) -> {
+				if (answer.status() >= 500) {
+					backend.health().failed(false, System.nanoTime());
+				}
+				else {
+					backend.health().succeeded();
+				}
+			})
+			.onErrorResume((ex) -> !(ex instanceof ProxyException), (ex) -> {
+				backend.health().failed(refused(ex), System.nanoTime());
+				lease.release();
+				tried.add(backend);
+				logger.debug("A merged embeddings call for request {} failed on {}", context.requestId(), backend, ex);
+				RoutingDecision next = (tried.size() > this.retries) ? null
+						: context.pool().retry(context.route(), tried);
+				if (next == null) {
+					return Mono.error(new ProxyException(502, "BadGatewayError",
+							"Replica " + backend.id() + " failed to embed: " + describe(ex), null));
+				}
+				return exchangeWith(body, context, next, tried);
+			})
+			.doFinally((signal) -> lease.release());
 	}
 
 	private Mono<Void> embedLocally(HttpServerRequest request, byte[] body, RequestFacts facts, long arrival,
