@@ -121,6 +121,25 @@ class FailoverIT {
 		}
 	}
 
+	@Test
+	void aStreamThatStallsPastTheIdleLimitEndsWithAnErrorEventAndTheNextRequestIsServed() throws Exception {
+		try (SimulatorProcess replica = SimulatorProcess.start("--simulator.latency.base=3s");
+				ConfigurableApplicationContext proxy = ProxyIT.startProxy(
+						"proxy.pools.chat.model=" + SimulatorProcess.MODEL,
+						"proxy.pools.chat.backends=" + replica.url(), "proxy.timeouts.idle=500ms")) {
+			long start = System.nanoTime();
+			HttpResponse<String> stalled = this.http.send(post(ProxyIT.baseUrl(proxy), 50, true),
+					HttpResponse.BodyHandlers.ofString());
+			Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+			assertThat(took).isLessThan(Duration.ofSeconds(3));
+			assertThat(stalled.body()).contains("\"error\"").contains("timed out").doesNotContain("[DONE]");
+			HttpResponse<String> next = this.http.send(post(ProxyIT.baseUrl(proxy), 1, false),
+					HttpResponse.BodyHandlers.ofString());
+			assertThat(next.statusCode()).isEqualTo(200);
+		}
+	}
+
 	private static String backend(HttpResponse<String> response) {
 		return response.headers().firstValue("x-devassist-backend").orElse("none");
 	}

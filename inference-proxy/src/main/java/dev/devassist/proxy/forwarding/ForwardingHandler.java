@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -30,6 +31,8 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +64,8 @@ public final class ForwardingHandler {
 	private static final String BACKEND = "x-devassist-backend";
 
 	private static final String OVERHEAD = "x-devassist-proxy-overhead-ms";
+
+	private static final String IDLE_TIMEOUT = "devassist.idleTimeout";
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -389,12 +394,15 @@ public final class ForwardingHandler {
 		AtomicBoolean overTime = new AtomicBoolean();
 		AtomicBoolean clean = new AtomicBoolean();
 		AnswerTap tap = new AnswerTap(eventStream, call.addedUsage());
+		// Both limits run on the connection's own event loop: Reactor's timeout operators
+		// would schedule a task on another thread for every buffer.
+		connection.addHandlerLast(IDLE_TIMEOUT,
+				new ReadTimeoutHandler(this.timeouts.idle().toNanos(), TimeUnit.NANOSECONDS));
 		Flux<ByteBuf> content = connection.inbound()
 			.receive()
 			.retain()
 			.map((buffer) -> tap.next(buffer, System.nanoTime()))
-			.timeout(this.timeouts.idle())
-			.takeUntilOther(Mono.delay(left.isNegative() ? Duration.ZERO : left).doOnNext((tick) -> overTime.set(true)))
+			.takeUntilOther(deadline(connection.channel().eventLoop(), left, overTime))
 			.doOnComplete(() -> clean.set(!overTime.get()))
 			.concatWith(Mono.defer(
 					() -> overTime.get() ? Mono.error(new TotalTimeout(this.timeouts.total())) : Mono.just(tap.end())))
@@ -424,6 +432,19 @@ public final class ForwardingHandler {
 			.header(OVERHEAD, Double.toString(overhead.toNanos() / 1000 / 1000.0))
 			.send(content, (buffer) -> true)
 			.then();
+	}
+
+	/**
+	 * Completes when the call's total time is up, by a timer on the connection's loop.
+	 */
+	private static Mono<Long> deadline(EventLoop loop, Duration left, AtomicBoolean overTime) {
+		return Mono.create((sink) -> {
+			ScheduledFuture<?> task = loop.schedule(() -> {
+				overTime.set(true);
+				sink.success(0L);
+			}, Math.max(0, left.toNanos()), TimeUnit.NANOSECONDS);
+			sink.onDispose(() -> task.cancel(false));
+		});
 	}
 
 	private Flux<ByteBuf> brokenMidway(Call call, Backend backend, Throwable ex, boolean eventStream) {
