@@ -71,7 +71,11 @@ class ProxyConfiguration {
 			.maxConnections(perLoop)
 			.pendingAcquireMaxCount(perLoop * 2)
 			.pendingAcquireTimeout(properties.timeouts().connect())
-			.maxIdleTime(Duration.ofSeconds(30));
+			.maxIdleTime(Duration.ofSeconds(30))
+			// The most recently used connection first: its buffers and state are still
+			// warm,
+			// and connections beyond the load go idle and expire.
+			.lifo();
 		return new UpstreamClients(pool,
 				(provider) -> HttpClient.create(provider)
 					.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.timeouts().connect().toMillis())
@@ -121,10 +125,22 @@ class ProxyConfiguration {
 				localEmbeddings.getIfAvailable());
 	}
 
+	/**
+	 * One thread of its own for reading the replicas' metrics pages: parsing a page of
+	 * tens of kilobytes on a request loop would hold up the requests behind it.
+	 */
+	@Bean(destroyMethod = "dispose")
+	LoopResources engineStateLoop() {
+		return LoopResources.create("engine-state", 1, true);
+	}
+
 	@Bean
-	EngineStateScraper engineStateScraper(PoolRegistry pools, ProxyProperties properties) {
+	EngineStateScraper engineStateScraper(PoolRegistry pools, ProxyProperties properties,
+			LoopResources engineStateLoop) {
 		HttpClient client = HttpClient.create(ConnectionProvider.create("engine-state", 64))
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.timeouts().connect().toMillis());
+			.runOn(engineStateLoop)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.timeouts().connect().toMillis())
+			.responseTimeout(properties.engineState().staleAfter());
 		return new EngineStateScraper(pools, client, properties.engineState().interval());
 	}
 

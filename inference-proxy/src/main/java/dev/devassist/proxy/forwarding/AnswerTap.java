@@ -93,6 +93,23 @@ final class AnswerTap {
 	}
 
 	/**
+	 * Looks at a whole answer gathered in one buffer, reading the usage from its tail.
+	 * @param body the answer, which stays the caller's
+	 * @param now when its end arrived, from {@link System#nanoTime()}
+	 */
+	void whole(ByteBuf body, long now) {
+		this.lastChunkNanos = now;
+		// One bulk copy of the tail, then a scan of plain memory: scanning a direct
+		// buffer
+		// byte by byte checks its bounds at every byte.
+		int end = body.writerIndex();
+		int from = Math.max(body.readerIndex(), end - TAIL);
+		body.getBytes(from, this.tail, 0, end - from);
+		this.tailLength = end - from;
+		readUsage(Unpooled.wrappedBuffer(this.tail, 0, this.tailLength), 0, this.tailLength);
+	}
+
+	/**
 	 * Ends the answer: a whole answer's usage is read from its tail.
 	 * @return what was held back and must still be sent, possibly empty
 	 */
@@ -170,6 +187,12 @@ final class AnswerTap {
 	}
 
 	private ByteBuf withoutUsageEvent(ByteBuf chunk) {
+		// Most buffers are whole events none of which is the usage event: they pass as
+		// they are, after one scan.
+		if (!this.held.isReadable() && endsEvent(chunk)
+				&& indexOf(chunk, chunk.readerIndex(), chunk.writerIndex(), NO_CHOICES) < 0) {
+			return chunk;
+		}
 		ByteBuf all = join(this.held, chunk);
 		this.held = Unpooled.EMPTY_BUFFER;
 		int end = lastEventEnd(all);
@@ -224,6 +247,11 @@ final class AnswerTap {
 			return chunk;
 		}
 		return Unpooled.wrappedBuffer(held, chunk);
+	}
+
+	private static boolean endsEvent(ByteBuf buffer) {
+		int end = buffer.writerIndex();
+		return end - buffer.readerIndex() >= 2 && buffer.getByte(end - 1) == '\n' && buffer.getByte(end - 2) == '\n';
 	}
 
 	/** The index just past the last blank line that ends an event, or -1. */
@@ -289,10 +317,17 @@ final class AnswerTap {
 
 	private static int indexOf(ByteBuf buffer, int start, int end, byte[] needle) {
 		int last = end - needle.length;
-		for (int i = start; i <= last; i++) {
-			if (buffer.getByte(i) == needle[0] && matches(buffer, i, needle)) {
+		int i = start;
+		while (i <= last) {
+			// ByteBuf.indexOf scans for one byte many at a time.
+			i = buffer.indexOf(i, last + 1, needle[0]);
+			if (i < 0) {
+				return -1;
+			}
+			if (matches(buffer, i, needle)) {
 				return i;
 			}
+			i++;
 		}
 		return -1;
 	}

@@ -36,7 +36,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class EmbeddingMerger {
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
+	private static final JsonMapper JSON = Json.MAPPER;
 
 	private final Exchange exchange;
 

@@ -38,6 +38,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
@@ -67,7 +68,15 @@ public final class ForwardingHandler {
 
 	private static final String IDLE_TIMEOUT = "devassist.idleTimeout";
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
+	private static final String CONTENT_LENGTH = "content-length";
+
+	/**
+	 * The longest whole answer gathered to be written at once; longer ones stream
+	 * through.
+	 */
+	private static final int MAX_WHOLE_ANSWER = 1024 * 1024;
+
+	private static final JsonMapper JSON = Json.MAPPER;
 
 	private static final String UNKNOWN_MODEL = "unknown";
 
@@ -252,7 +261,7 @@ public final class ForwardingHandler {
 		Lease lease = new Lease(context.pool(), backend);
 		return this.clients.on(context.loop())
 			.post()
-			.uri(backend.baseUrl() + "/v1/embeddings")
+			.uri(backend.endpoint("/v1/embeddings"))
 			.send((request, outbound) -> {
 				request.header(HttpHeaderNames.CONTENT_TYPE, "application/json");
 				request.header(REQUEST_ID, context.requestId());
@@ -366,7 +375,7 @@ public final class ForwardingHandler {
 	private Mono<Upstream> connect(Call call, Backend backend) {
 		// Headers go on the request itself: client.headers(...) would copy the client's
 		// configuration on every call.
-		return this.clients.on(call.loop()).post().uri(backend.baseUrl() + call.path()).send((request, outbound) -> {
+		return this.clients.on(call.loop()).post().uri(backend.endpoint(call.path())).send((request, outbound) -> {
 			request.header(HttpHeaderNames.CONTENT_TYPE, "application/json");
 			request.header(REQUEST_ID, call.requestId());
 			if (call.pool().apiKey() != null) {
@@ -389,15 +398,19 @@ public final class ForwardingHandler {
 		String contentType = upstream.response()
 			.responseHeaders()
 			.get(HttpHeaderNames.CONTENT_TYPE, "application/json");
-		boolean eventStream = contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+		boolean eventStream = contentType.regionMatches(true, 0, "text/event-stream", 0, 17);
 		Duration left = this.timeouts.total().minusNanos(System.nanoTime() - call.arrival());
-		AtomicBoolean overTime = new AtomicBoolean();
-		AtomicBoolean clean = new AtomicBoolean();
-		AnswerTap tap = new AnswerTap(eventStream, call.addedUsage());
 		// Both limits run on the connection's own event loop: Reactor's timeout operators
 		// would schedule a task on another thread for every buffer.
 		connection.addHandlerLast(IDLE_TIMEOUT,
 				new ReadTimeoutHandler(this.timeouts.idle().toNanos(), TimeUnit.NANOSECONDS));
+		long declared = eventStream ? -1 : parseLong(upstream.response().responseHeaders().get(CONTENT_LENGTH, ""));
+		if (declared >= 0 && declared <= MAX_WHOLE_ANSWER) {
+			return relayWhole(call, lease, upstream, status, contentType, overhead, left);
+		}
+		AtomicBoolean overTime = new AtomicBoolean();
+		AtomicBoolean clean = new AtomicBoolean();
+		AnswerTap tap = new AnswerTap(eventStream, call.addedUsage());
 		Flux<ByteBuf> content = connection.inbound()
 			.receive()
 			.retain()
@@ -418,7 +431,10 @@ public final class ForwardingHandler {
 								new ProxyMetrics.Answer(call.arrival(), tap.firstTokenNanos(), tap.lastChunkNanos(),
 										tap.promptTokens(), tap.completionTokens()));
 					}
-					finish(call, status);
+					// A failed call is counted where the error arrives.
+					if (signal != SignalType.ON_ERROR) {
+						finish(call, status);
+					}
 				}
 				// A response not read to its end leaves the connection unusable.
 				if (!clean.get() && !connection.isDisposed()) {
@@ -435,6 +451,62 @@ public final class ForwardingHandler {
 	}
 
 	/**
+	 * Relays a whole answer of known, bounded length as one response written at once,
+	 * with its length, rather than as chunks: one write to the caller instead of three.
+	 * Nothing has reached the caller when a replica breaks off such an answer, so the
+	 * caller gets an error answer rather than a cut connection.
+	 */
+	private Mono<Void> relayWhole(Call call, Lease lease, Upstream upstream, int status, String contentType,
+			Duration overhead, Duration left) {
+		Backend backend = lease.backend();
+		Connection connection = upstream.connection();
+		AtomicBoolean overTime = new AtomicBoolean();
+		AtomicBoolean clean = new AtomicBoolean();
+		AnswerTap tap = new AnswerTap(false, false);
+		return connection.inbound()
+			.receive()
+			.aggregate()
+			.retain()
+			.takeUntilOther(deadline(connection.channel().eventLoop(), left, overTime))
+			.switchIfEmpty(Mono.defer(() -> overTime.get() ? Mono.error(new TotalTimeout(this.timeouts.total()))
+					: Mono.just(Unpooled.EMPTY_BUFFER)))
+			.doOnNext((body) -> {
+				tap.whole(body, System.nanoTime());
+				clean.set(true);
+			})
+			.onErrorMap((ex) -> !(ex instanceof ProxyException), (ex) -> {
+				noteBroken(call, backend, ex);
+				return (ex instanceof TotalTimeout)
+						? new ProxyException(504, "TimeoutError", "The answer was cut off: " + ex.getMessage() + ".",
+								null)
+						: new ProxyException(502, "BadGatewayError",
+								"The replica's answer broke off midway: " + describe(ex), null);
+			})
+			.flatMap((body) -> call.response()
+				.status(status)
+				.header(HttpHeaderNames.CONTENT_TYPE, contentType)
+				.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.readableBytes()))
+				.header(BACKEND, backend.id())
+				.header(OVERHEAD, Double.toString(overhead.toNanos() / 1000 / 1000.0))
+				.send(Mono.just(body))
+				.then())
+			.doFinally((signal) -> {
+				if (lease.release()) {
+					if (status == 200 && clean.get()) {
+						this.metrics.answered(call.facts().model(), call.pool().model(), new ProxyMetrics.Answer(
+								call.arrival(), 0, tap.lastChunkNanos(), tap.promptTokens(), tap.completionTokens()));
+					}
+					if (signal != SignalType.ON_ERROR) {
+						finish(call, status);
+					}
+				}
+				if (!clean.get() && !connection.isDisposed()) {
+					connection.dispose();
+				}
+			});
+	}
+
+	/**
 	 * Completes when the call's total time is up, by a timer on the connection's loop.
 	 */
 	private static Mono<Long> deadline(EventLoop loop, Duration left, AtomicBoolean overTime) {
@@ -447,12 +519,16 @@ public final class ForwardingHandler {
 		});
 	}
 
-	private Flux<ByteBuf> brokenMidway(Call call, Backend backend, Throwable ex, boolean eventStream) {
+	private void noteBroken(Call call, Backend backend, Throwable ex) {
 		if (!(ex instanceof TotalTimeout)) {
 			backend.health().failed(false, System.nanoTime());
 		}
 		logger.warn("The answer to request {} from {} broke off midway: {}", call.requestId(), backend, describe(ex));
 		this.metrics.error(call.facts().model(), call.pool().model(), "stream-broken");
+	}
+
+	private Flux<ByteBuf> brokenMidway(Call call, Backend backend, Throwable ex, boolean eventStream) {
+		noteBroken(call, backend, ex);
 		if (!eventStream) {
 			return Flux.error(ex);
 		}

@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class LocalEmbeddings {
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
+	private static final JsonMapper JSON = Json.MAPPER;
 
 	/** The most texts one request may carry, as OpenAI allows. */
 	static final int MAX_INPUTS = 2048;

@@ -23,11 +23,12 @@ final class PromptPrefix {
 
 	static final int MAX_BLOCKS = 512;
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
+	private static final JsonMapper JSON = Json.MAPPER;
 
 	private static final long[] NONE = {};
 
-	private final long[] hashes = new long[MAX_BLOCKS];
+	/** Grown as blocks fill; most prompts are a few blocks long, and many none. */
+	private long[] hashes = NONE;
 
 	private int count;
 
@@ -148,6 +149,9 @@ final class PromptPrefix {
 			this.block = (this.block ^ text.charAt(i)) * 0x100000001B3L;
 			if (++this.filled == BLOCK_CHARS) {
 				this.chain = mix(this.chain * 31 + this.block);
+				if (this.count == this.hashes.length) {
+					this.hashes = Arrays.copyOf(this.hashes, Math.min(MAX_BLOCKS, Math.max(8, this.count * 2)));
+				}
 				this.hashes[this.count++] = this.chain;
 				this.block = 0xCBF29CE484222325L;
 				this.filled = 0;

@@ -12,7 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ProxyException extends RuntimeException {
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
+	private static final JsonMapper JSON = Json.MAPPER;
 
 	private final int status;
 

@@ -54,7 +54,7 @@ public final class ProxyServer implements SmartLifecycle {
 
 	private final AtomicInteger inFlight = new AtomicInteger();
 
-	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+	private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
 
 	private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -186,7 +186,7 @@ public final class ProxyServer implements SmartLifecycle {
 	private void record(HttpServerRequest request, HttpServerResponse response, String uri, long start) {
 		int status = response.status().code();
 		String method = request.method().name();
-		this.timers.computeIfAbsent(method + ' ' + uri + ' ' + status, (key) -> timer(method, uri, status))
+		this.timers.computeIfAbsent(new TimerKey(method, uri, status), (key) -> timer(method, uri, status))
 			.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
 	}
 
@@ -209,6 +209,9 @@ public final class ProxyServer implements SmartLifecycle {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	private record TimerKey(String method, String uri, int status) {
 	}
 
 }

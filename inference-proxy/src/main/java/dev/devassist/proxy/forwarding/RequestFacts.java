@@ -19,7 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 record RequestFacts(String model, boolean stream, @Nullable String user, boolean streamOptions, boolean usageAsked) {
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
+	private static final JsonMapper JSON = Json.MAPPER;
 
 	/**
 	 * Reads the fields, checking that the body is one well-formed JSON object.

@@ -35,15 +35,15 @@ public final class ProxyMetrics {
 
 	private final MeterRegistry registry;
 
-	private final Map<String, ModelMeters> models = new ConcurrentHashMap<>();
+	private final Map<Key, ModelMeters> models = new ConcurrentHashMap<>();
 
-	private final Map<String, Counter> errors = new ConcurrentHashMap<>();
+	private final Map<Key, Counter> errors = new ConcurrentHashMap<>();
 
-	private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
+	private final Map<Key, Counter> decisions = new ConcurrentHashMap<>();
 
 	private final Map<String, Timer> overheads = new ConcurrentHashMap<>();
 
-	private final Map<String, Timer> queueTimes = new ConcurrentHashMap<>();
+	private final Map<Key, Timer> queueTimes = new ConcurrentHashMap<>();
 
 	private final Map<Backend, List<Meter>> backendMeters = new ConcurrentHashMap<>();
 
@@ -109,7 +109,7 @@ public final class ProxyMetrics {
 	 */
 	public void error(String model, String targetModel, String errorCode) {
 		this.errors
-			.computeIfAbsent(model + '\n' + targetModel + '\n' + errorCode,
+			.computeIfAbsent(new Key(model, targetModel, errorCode),
 					(key) -> Counter.builder("inference.objective.request.error")
 						.description("Requests that ended in an error, by error code")
 						.tag("model_name", model)
@@ -126,7 +126,7 @@ public final class ProxyMetrics {
 	 */
 	public void routed(Pool pool, RoutingDecision decision) {
 		this.decisions
-			.computeIfAbsent(pool.name() + '\n' + decision.policy() + '\n' + decision.reason(),
+			.computeIfAbsent(new Key(pool.name(), decision.policy(), decision.reason()),
 					(key) -> Counter.builder("devassist.proxy.routing.decisions")
 						.description("Routing decisions, by pool, policy and reason")
 						.tag("pool", pool.name())
@@ -175,7 +175,7 @@ public final class ProxyMetrics {
 	 */
 	public void queued(Pool pool, Priority priority, long nanos, String outcome) {
 		this.queueTimes
-			.computeIfAbsent(pool.name() + '\n' + priority.label() + '\n' + outcome,
+			.computeIfAbsent(new Key(pool.name(), priority.label(), outcome),
 					(key) -> Timer.builder("inference.extension.flow.control.request.queue.duration")
 						.description("Time requests spent in the admission queue, by band and outcome")
 						.tag("pool", pool.name())
@@ -274,7 +274,7 @@ public final class ProxyMetrics {
 	}
 
 	private ModelMeters meters(String model, String targetModel) {
-		return this.models.computeIfAbsent(model + '\n' + targetModel, (key) -> {
+		return this.models.computeIfAbsent(new Key(model, targetModel, ""), (key) -> {
 			AtomicInteger running = new AtomicInteger();
 			Gauge.builder("inference.objective.running.requests", running, AtomicInteger::get)
 				.description("Requests in flight, by requested and target model")
@@ -320,6 +320,13 @@ public final class ProxyMetrics {
 			.tag("target_model_name", targetModel)
 			.serviceLevelObjectives(TOKEN_BUCKETS)
 			.register(this.registry);
+	}
+
+	/**
+	 * The labels a meter is looked up by. A record rather than joined text: joining
+	 * copies the labels and hashes the copy on every request.
+	 */
+	private record Key(String first, String second, String third) {
 	}
 
 	/**

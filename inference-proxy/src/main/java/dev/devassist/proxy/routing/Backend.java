@@ -1,6 +1,8 @@
 package dev.devassist.proxy.routing;
 
 import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
@@ -17,6 +19,8 @@ public final class Backend {
 	private final String baseUrl;
 
 	private final AtomicInteger outstanding = new AtomicInteger();
+
+	private final Map<String, URI> endpoints = new ConcurrentHashMap<>();
 
 	private volatile @Nullable EngineState engineState;
 
@@ -62,6 +66,16 @@ public final class Backend {
 	 */
 	public String baseUrl() {
 		return this.baseUrl;
+	}
+
+	/**
+	 * The URL of one of the replica's endpoints, parsed once: the HTTP client would
+	 * otherwise parse the URL text with a regular expression on every call.
+	 * @param path the path, e.g. {@code /v1/chat/completions}; one of a few fixed ones
+	 * @return the URL
+	 */
+	public URI endpoint(String path) {
+		return this.endpoints.computeIfAbsent(path, (key) -> URI.create(this.baseUrl + key));
 	}
 
 	/**

@@ -90,7 +90,7 @@ public final class EngineStateScraper implements SmartLifecycle {
 			return Mono.empty();
 		}
 		return this.client.get()
-			.uri(backend.baseUrl() + "/metrics")
+			.uri(backend.endpoint("/metrics"))
 			.responseSingle((response, body) -> (response.status().code() == 200) ? body.asString()
 					: Mono.error(new IllegalStateException("HTTP " + response.status().code())))
 			.doOnNext((page) -> {

@@ -31,12 +31,14 @@ public enum PolicyName {
 	/** The replica with the most room in its KV cache and queue. */
 	KV_AWARE;
 
+	private final String label = name().toLowerCase(Locale.ROOT).replace('_', '-');
+
 	/**
 	 * The policy's name as configured and as metrics label it.
 	 * @return e.g. {@code least-outstanding}
 	 */
 	public String label() {
-		return name().toLowerCase(Locale.ROOT).replace('_', '-');
+		return this.label;
 	}
 
 }

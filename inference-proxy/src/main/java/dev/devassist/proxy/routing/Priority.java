@@ -22,12 +22,14 @@ public enum Priority {
 
 	private static final Priority[] VALUES = values();
 
+	private final String label = name().toLowerCase(Locale.ROOT);
+
 	/**
 	 * The band's name, as the header carries it and metrics label it.
 	 * @return e.g. {@code interactive}
 	 */
 	public String label() {
-		return name().toLowerCase(Locale.ROOT);
+		return this.label;
 	}
 
 	/**
