@@ -20,7 +20,8 @@ import reactor.netty.resources.ConnectionProvider;
  * Sends requests at a fixed arrival rate, whatever the server's speed (an open loop), and
  * measures each latency from the moment the request was due, not from when it was sent,
  * so that a stalled server cannot hide its stall (no coordinated omission). For streams
- * it measures the time to the first chunk that carries content.
+ * it measures the time to the first chunk that carries content, and reads each stream to
+ * its end, as a client that keeps its connection does.
  *
  * <pre>
  * OpenLoop RATE SECONDS ROUNDS WARMUP_SECONDS BODY plain|stream LABEL=URL...
@@ -87,9 +88,9 @@ public final class OpenLoop {
 				LockSupport.parkNanos(wait);
 			}
 			int index = i;
-			send(client, url, body, stream).subscribe((ok) -> {
-				latencies[index] = ok ? System.nanoTime() - due : -1;
-				if (!ok) {
+			send(client, url, body, stream).subscribe((at) -> {
+				latencies[index] = (at != 0) ? at - due : -1;
+				if (at == 0) {
 					errors.incrementAndGet();
 				}
 				done.countDown();
@@ -107,26 +108,30 @@ public final class OpenLoop {
 				percentile(sorted, 0.99), percentile(sorted, 1.0));
 	}
 
-	private static Mono<Boolean> send(HttpClient client, String url, byte[] body, boolean stream) {
-		Mono<Boolean> answer;
-		if (stream) {
-			answer = client.post()
-				.uri(url)
-				.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
-				.response((response, content) -> content.map((ByteBuf chunk) -> chunk.toString(StandardCharsets.UTF_8))
-					.filter((text) -> CONTENT.matcher(text).find())
-					.take(1)
-					.map((text) -> response.status().code() == 200))
-				.next()
-				.defaultIfEmpty(false);
-		}
-		else {
-			answer = client.post()
-				.uri(url)
-				.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
-				.responseSingle((response, content) -> content.then(Mono.just(response.status().code() == 200)));
-		}
-		return answer;
+	/**
+	 * Sends one request and reads its whole answer, as a client that keeps its connection
+	 * would: a stream is not cut off after its first token, which would cost every target
+	 * a new connection per request.
+	 * @return when the first content chunk (a stream) or the end of the answer came, or 0
+	 * when the answer failed
+	 */
+	private static Mono<Long> send(HttpClient client, String url, byte[] body, boolean stream) {
+		return client.post()
+			.uri(url)
+			.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
+			.response((response, content) -> {
+				long[] first = new long[1];
+				return content.doOnNext((ByteBuf chunk) -> {
+					if (stream && first[0] == 0 && CONTENT.matcher(chunk.toString(StandardCharsets.UTF_8)).find()) {
+						first[0] = System.nanoTime();
+					}
+				}).then(Mono.fromSupplier(() -> {
+					long end = stream ? first[0] : System.nanoTime();
+					return (response.status().code() == 200) ? end : 0L;
+				}));
+			})
+			.next()
+			.defaultIfEmpty(0L);
 	}
 
 	private static double percentile(long[] sorted, double quantile) {
