@@ -27,9 +27,10 @@ import reactor.netty.resources.ConnectionProvider;
  * OpenLoop RATE SECONDS ROUNDS WARMUP_SECONDS BODY plain|stream LABEL=URL...
  * </pre>
  *
- * Each target is warmed up first, then the rounds visit the targets in turn, all from one
- * warmed-up client. Prints a line for each round and target: label, round, requests,
- * errors, and p50, p90, p99 and max in milliseconds.
+ * Each target is warmed up first; then in each round the targets take turns one second at
+ * a time, all from one warmed-up client, so that the machine's noise falls on all alike.
+ * Prints a line for each round and target: label, round, requests, errors, and p50, p90,
+ * p99 and max in milliseconds.
  */
 public final class OpenLoop {
 
@@ -61,11 +62,24 @@ public final class OpenLoop {
 			String url = args[i].substring(args[i].indexOf('=') + 1);
 			run(client, url, rate, warmup, body, stream);
 		}
+		int targets = args.length - 6;
 		for (int round = 1; round <= rounds; round++) {
-			for (int i = 6; i < args.length; i++) {
-				String label = args[i].substring(0, args[i].indexOf('='));
-				String url = args[i].substring(args[i].indexOf('=') + 1);
-				Result result = run(client, url, rate, seconds, body, stream);
+			// The targets take turns second by second, so that the machine's slower
+			// spells
+			// fall on all of them alike rather than on whichever ran through them.
+			Sample[] samples = new Sample[targets];
+			for (int i = 0; i < targets; i++) {
+				samples[i] = new Sample();
+			}
+			for (int second = 0; second < seconds; second++) {
+				for (int i = 0; i < targets; i++) {
+					String url = args[6 + i].substring(args[6 + i].indexOf('=') + 1);
+					samples[i].add(run(client, url, rate, 1, body, stream));
+				}
+			}
+			for (int i = 0; i < targets; i++) {
+				String label = args[6 + i].substring(0, args[6 + i].indexOf('='));
+				Result result = samples[i].result();
 				System.out.printf(Locale.ROOT, "%-12s %5d %8d %7d %9.3f %9.3f %9.3f %9.3f%n", label, round,
 						result.requests(), result.errors(), result.p50(), result.p90(), result.p99(), result.max());
 			}
@@ -73,14 +87,14 @@ public final class OpenLoop {
 		connections.disposeLater().block(Duration.ofSeconds(10));
 	}
 
-	private static Result run(HttpClient client, String url, int rate, int seconds, byte[] body, boolean stream)
+	private static Slice run(HttpClient client, String url, int rate, int seconds, byte[] body, boolean stream)
 			throws InterruptedException {
 		int total = rate * seconds;
 		long[] latencies = new long[total];
 		AtomicInteger errors = new AtomicInteger();
 		CountDownLatch done = new CountDownLatch(total);
 		long period = TimeUnit.SECONDS.toNanos(1) / rate;
-		long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+		long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5);
 		for (int i = 0; i < total; i++) {
 			long due = start + i * period;
 			long wait;
@@ -103,9 +117,7 @@ public final class OpenLoop {
 		if (!done.await(60, TimeUnit.SECONDS)) {
 			errors.addAndGet((int) done.getCount());
 		}
-		long[] sorted = Arrays.stream(latencies).filter((value) -> value > 0).sorted().toArray();
-		return new Result(total, errors.get(), percentile(sorted, 0.50), percentile(sorted, 0.90),
-				percentile(sorted, 0.99), percentile(sorted, 1.0));
+		return new Slice(total, errors.get(), latencies);
 	}
 
 	/**
@@ -143,6 +155,36 @@ public final class OpenLoop {
 	}
 
 	private record Result(int requests, int errors, double p50, double p90, double p99, double max) {
+	}
+
+	/**
+	 * One target's requests of one run: how many, how many failed, each latency (-1
+	 * failed).
+	 */
+	private record Slice(int requests, int errors, long[] latencies) {
+	}
+
+	/** The slices of one target in one round, gathered. */
+	private static final class Sample {
+
+		private final java.util.List<Slice> slices = new java.util.ArrayList<>();
+
+		void add(Slice slice) {
+			this.slices.add(slice);
+		}
+
+		Result result() {
+			int requests = this.slices.stream().mapToInt(Slice::requests).sum();
+			int errors = this.slices.stream().mapToInt(Slice::errors).sum();
+			long[] sorted = this.slices.stream()
+				.flatMapToLong((slice) -> Arrays.stream(slice.latencies()))
+				.filter((value) -> value > 0)
+				.sorted()
+				.toArray();
+			return new Result(requests, errors, percentile(sorted, 0.50), percentile(sorted, 0.90),
+					percentile(sorted, 0.99), percentile(sorted, 1.0));
+		}
+
 	}
 
 }

@@ -139,15 +139,16 @@ public final class ForwardingHandler {
 	 * Handles one request.
 	 * @param request the request
 	 * @param response where the replica's answer is relayed
+	 * @param path the API path, e.g. {@code /v1/chat/completions}
 	 * @return completes when the answer has been relayed
 	 */
-	public Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+	public Mono<Void> handle(HttpServerRequest request, HttpServerResponse response, String path) {
 		long arrival = System.nanoTime();
 		String requestId = request.requestHeaders().get(REQUEST_ID);
 		String id = (requestId != null && !requestId.isBlank() && requestId.length() <= 128) ? requestId
 				: newRequestId();
 		response.header(REQUEST_ID, id);
-		return readBody(request).flatMap((body) -> forward(request, body, id, arrival, response));
+		return readBody(request).flatMap((body) -> forward(request, path, body, id, arrival, response));
 	}
 
 	private Mono<byte[]> readBody(HttpServerRequest request) {
@@ -180,11 +181,11 @@ public final class ForwardingHandler {
 				"The request body is larger than the limit of " + this.maxRequestBytes + " bytes.", null);
 	}
 
-	private Mono<Void> forward(HttpServerRequest request, byte[] body, String requestId, long arrival,
+	private Mono<Void> forward(HttpServerRequest request, String path, byte[] body, String requestId, long arrival,
 			HttpServerResponse response) {
 		RequestFacts facts = RequestFacts.read(body);
 		if (this.local != null && this.local.serves(facts.model())) {
-			return embedLocally(request, body, facts, arrival, response);
+			return embedLocally(path, body, facts, arrival, response);
 		}
 		Pool pool = this.pools.forModel(facts.model()).orElseThrow(() -> {
 			// Not labelled with the name asked for: a caller could otherwise mint a new
@@ -195,7 +196,6 @@ public final class ForwardingHandler {
 		});
 		RouteRequest route = routeRequest(request, facts,
 				pool.routesOnPrefix() ? PromptPrefix.hashes(body) : NO_HASHES);
-		String path = "/" + request.path();
 		EmbeddingMerger merger = path.equals("/v1/embeddings") ? this.mergers.get(pool.name()) : null;
 		EmbeddingMerger.Mergeable mergeable = (merger != null) ? EmbeddingMerger.read(body, route.priority()) : null;
 		if (mergeable != null) {
@@ -300,11 +300,11 @@ public final class ForwardingHandler {
 			.doFinally((signal) -> lease.release());
 	}
 
-	private Mono<Void> embedLocally(HttpServerRequest request, byte[] body, RequestFacts facts, long arrival,
+	private Mono<Void> embedLocally(String path, byte[] body, RequestFacts facts, long arrival,
 			HttpServerResponse response) {
 		String target = this.local.names().getFirst();
 		this.metrics.started(facts.model(), target);
-		return this.local.handle(request.path(), body, response)
+		return this.local.handle(path, body, response)
 			.doOnSuccess((done) -> this.metrics.finished(facts.model(), target, 200,
 					Duration.ofNanos(System.nanoTime() - arrival)))
 			.doOnError((ex) -> this.metrics.finished(facts.model(), target, statusOf(ex),

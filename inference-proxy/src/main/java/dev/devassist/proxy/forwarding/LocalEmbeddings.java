@@ -61,7 +61,7 @@ public final class LocalEmbeddings {
 	}
 
 	Mono<Void> handle(String path, byte[] body, HttpServerResponse response) {
-		if (!path.equals("v1/embeddings")) {
+		if (!path.equals("/v1/embeddings")) {
 			throw new ProxyException(404, "NotFoundError", "The model `" + this.model + "` only serves /v1/embeddings.",
 					"model");
 		}

@@ -11,6 +11,7 @@ import java.util.function.BiFunction;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -35,6 +36,14 @@ import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
 public final class ProxyServer implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(ProxyServer.class);
+
+	private static final String CHAT = "/v1/chat/completions";
+
+	private static final String COMPLETIONS = "/v1/completions";
+
+	private static final String EMBEDDINGS = "/v1/embeddings";
+
+	private static final String MODELS = "/v1/models";
 
 	private final String host;
 
@@ -97,15 +106,27 @@ public final class ProxyServer implements SmartLifecycle {
 	@Override
 	public void start() {
 		ReactorHttpHandlerAdapter others = new ReactorHttpHandlerAdapter(this.webflux);
-		this.server = HttpServer.create()
-			.host(this.host)
-			.port(this.port)
-			.route((routes) -> routes.post("/v1/chat/completions", api("/v1/chat/completions", this.forwarding::handle))
-				.post("/v1/completions", api("/v1/completions", this.forwarding::handle))
-				.post("/v1/embeddings", api("/v1/embeddings", this.forwarding::handle))
-				.get("/v1/models", api("/v1/models", this.models::handle))
-				.route((request) -> true, others))
-			.bindNow(Duration.ofSeconds(10));
+		BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> chat = api(CHAT,
+				(request, response) -> this.forwarding.handle(request, response, CHAT));
+		BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> completions = api(COMPLETIONS,
+				(request, response) -> this.forwarding.handle(request, response, COMPLETIONS));
+		BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> embeddings = api(EMBEDDINGS,
+				(request, response) -> this.forwarding.handle(request, response, EMBEDDINGS));
+		BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> models = api(MODELS, this.models::handle);
+		// Dispatched on the raw path rather than through the routes DSL, which matches
+		// every
+		// route's template against the decoded path of each request.
+		this.server = HttpServer.create().host(this.host).port(this.port).handle((request, response) -> {
+			boolean post = HttpMethod.POST.equals(request.method());
+			return switch (rawPath(request.uri())) {
+				case CHAT -> post ? chat.apply(request, response) : others.apply(request, response);
+				case COMPLETIONS -> post ? completions.apply(request, response) : others.apply(request, response);
+				case EMBEDDINGS -> post ? embeddings.apply(request, response) : others.apply(request, response);
+				case MODELS -> HttpMethod.GET.equals(request.method()) ? models.apply(request, response)
+						: others.apply(request, response);
+				default -> others.apply(request, response);
+			};
+		}).bindNow(Duration.ofSeconds(10));
 		Thread.ofPlatform().name("proxy-server-await").daemon(false).start(this::awaitStop);
 		logger.info("Inference proxy listening on http://{}:{}", this.host, port());
 	}
@@ -169,6 +190,19 @@ public final class ProxyServer implements SmartLifecycle {
 					record(request, response, uri, start);
 				});
 		};
+	}
+
+	/** The path of a request target, without its query or fragment. */
+	static String rawPath(String uri) {
+		int end = uri.length();
+		for (int i = 0; i < uri.length(); i++) {
+			char c = uri.charAt(i);
+			if (c == '?' || c == '#') {
+				end = i;
+				break;
+			}
+		}
+		return uri.substring(0, end);
 	}
 
 	private static Mono<Void> error(HttpServerResponse response, ProxyException error) {
