@@ -1,0 +1,105 @@
+package dev.devassist.platform;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+import dev.devassist.platform.identity.IdentityProperties;
+import dev.devassist.platform.identity.InternalTokens;
+import dev.devassist.platform.web.Problems;
+import dev.devassist.platform.web.RequestIds;
+import reactor.core.publisher.Hooks;
+import reactor.core.publisher.Mono;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.DefaultResourceLoader;
+import org.springframework.core.io.Resource;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * What a DevAssist service gets by depending on this module: request ids, and every route
+ * but health behind the gateway's internal identity token, with refusals as problem+json.
+ * A service that needs other rules declares its own {@link SecurityWebFilterChain}.
+ */
+@AutoConfiguration(beforeName = {
+		"org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration",
+		"org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration" })
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@EnableConfigurationProperties(IdentityProperties.class)
+@EnableWebFluxSecurity
+public class PlatformAutoConfiguration {
+
+	static {
+		// The request id reaches the MDC through the Reactor context on every thread.
+		Hooks.enableAutomaticContextPropagation();
+	}
+
+	@Bean
+	RequestIds requestIds() {
+		return new RequestIds();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ReactiveJwtDecoder internalTokenDecoder(IdentityProperties properties) {
+		return InternalTokens.decoder(pem(properties), properties);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SecurityWebFilterChain platformSecurity(ServerHttpSecurity http, ReactiveJwtDecoder internalTokenDecoder) {
+		return http
+			.authorizeExchange((exchanges) -> exchanges.pathMatchers("/actuator/health", "/actuator/health/**")
+				.permitAll()
+				.anyExchange()
+				.authenticated())
+			.oauth2ResourceServer((server) -> server.jwt((jwt) -> jwt.jwtDecoder(internalTokenDecoder))
+				.authenticationEntryPoint(PlatformAutoConfiguration::unauthorized)
+				.accessDeniedHandler((exchange, denied) -> Problems.write(exchange, HttpStatus.FORBIDDEN,
+						"The token does not allow this request.")))
+			.exceptionHandling((handling) -> handling.authenticationEntryPoint(PlatformAutoConfiguration::unauthorized))
+			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+			.csrf(ServerHttpSecurity.CsrfSpec::disable)
+			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+			.logout(ServerHttpSecurity.LogoutSpec::disable)
+			.build();
+	}
+
+	private static Mono<Void> unauthorized(ServerWebExchange exchange, AuthenticationException ex) {
+		boolean presented = exchange.getRequest().getHeaders().containsHeader(HttpHeaders.AUTHORIZATION);
+		exchange.getResponse()
+			.getHeaders()
+			.set(HttpHeaders.WWW_AUTHENTICATE, presented ? "Bearer error=\"invalid_token\"" : "Bearer");
+		String detail = presented ? "The bearer token was refused: " + ex.getMessage()
+				: "This route needs the gateway's identity token: send 'Authorization: Bearer <token>'.";
+		return Problems.write(exchange, HttpStatus.UNAUTHORIZED, detail);
+	}
+
+	private static String pem(IdentityProperties properties) {
+		if (properties.publicKey() != null && !properties.publicKey().isBlank()) {
+			return properties.publicKey();
+		}
+		Resource resource = new DefaultResourceLoader().getResource(properties.publicKeyLocation());
+		try (InputStream in = resource.getInputStream()) {
+			return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot read devassist.identity.public-key-location "
+					+ properties.publicKeyLocation() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+}
