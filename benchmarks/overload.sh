@@ -45,7 +45,7 @@ workload() { # port, label, priority, rate, seconds
   java -cp benchmarks/target/benchmarks.jar -Dloader.main=dev.devassist.bench.ChatWorkload \
     org.springframework.boot.loader.launch.PropertiesLauncher --url="http://127.0.0.1:$1/v1/chat/completions" \
     --label="$2" --priority="$3" --tenant="$3-tenant" --users-per-second="$4" --seconds="$5" --rounds=1 \
-    --system-chars=0 --turn-chars=400 --max-tokens=48 --think-ms=0 --model=$model --seed="$RANDOM" 2>/dev/null \
+    --system-chars=0 --turn-chars=400 --max-tokens=48 --think-ms=0 --model=$model --seed="$RANDOM" --warmup-seconds=5 2>/dev/null \
     | grep -v WARNING
 }
 cpu_busy() { # prints "busy total" jiffies of all CPUs

@@ -36,14 +36,17 @@ import java.util.regex.Pattern;
  * ChatWorkload --url=URL [--label=NAME] [--users-per-second=2] [--seconds=30]
  *   [--rounds=6] [--think-ms=500] [--system-chars=6000] [--turn-chars=1000]
  *   [--max-tokens=48] [--model=NAME] [--priority=interactive] [--tenant=NAME]
- *   [--replica-metrics=URL,URL...] [--seed=1] [--system-seed=42]
+ *   [--replica-metrics=URL,URL...] [--seed=1] [--system-seed=42] [--warmup-seconds=0]
  * </pre>
  *
  * A warm-up run should use another {@code --system-seed}, so that it warms the JVMs but
- * not the caches. Prints one line: label, users, requests, answered (200), refused (429),
- * server errors (5xx), TTFT p50/p90/p99 in ms, end-to-end p50 in ms, output tokens per
- * second, and the replicas' prefix-cache hit rate over the run (from their
- * {@code vllm:prefix_cache_*} counters) when their metrics URLs are given.
+ * not the caches. With {@code --warmup-seconds}, the load runs that much longer first and
+ * the turns sent in that time are not counted: the generator's own start (class loading,
+ * compilation, first connections) then stays out of the figures. Prints one line: label,
+ * users, requests, answered (200), refused (429), server errors (5xx), TTFT p50/p90/p99
+ * in ms, end-to-end p50 in ms, output tokens per second, and the replicas' prefix-cache
+ * hit rate over the run (from their {@code vllm:prefix_cache_*} counters) when their
+ * metrics URLs are given.
  */
 public final class ChatWorkload {
 
@@ -72,6 +75,9 @@ public final class ChatWorkload {
 	private final AtomicInteger missingRetryAfter = new AtomicInteger();
 
 	private final AtomicLong outputTokens = new AtomicLong();
+
+	/** Turns sent before this moment warm the generator up and are not counted. */
+	private volatile long measureFrom;
 
 	private ChatWorkload(Map<String, String> options) {
 		this.options = options;
@@ -107,8 +113,10 @@ public final class ChatWorkload {
 				: List.of(option("replica-metrics", "").split(","));
 		double[] before = prefixCounters(metricsUrls);
 
+		int warmup = Integer.parseInt(option("warmup-seconds", "0"));
 		long start = System.nanoTime();
-		long end = start + TimeUnit.SECONDS.toNanos(seconds);
+		this.measureFrom = start + TimeUnit.SECONDS.toNanos(warmup);
+		long end = this.measureFrom + TimeUnit.SECONDS.toNanos(seconds);
 		long due = start;
 		int users = 0;
 		try (ExecutorService conversations = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -126,7 +134,7 @@ public final class ChatWorkload {
 				conversations.submit(() -> converse(system, new Random(seed)));
 			}
 		}
-		double elapsed = (System.nanoTime() - start) / 1e9;
+		double elapsed = (System.nanoTime() - this.measureFrom) / 1e9;
 		double[] after = prefixCounters(metricsUrls);
 		long[] ttft = this.turns.stream().mapToLong((turn) -> turn[0]).sorted().toArray();
 		long[] e2e = this.turns.stream().mapToLong((turn) -> turn[1]).sorted().toArray();
@@ -177,11 +185,15 @@ public final class ChatWorkload {
 			request.header("x-tenant", option("tenant", ""));
 		}
 		long sent = System.nanoTime();
+		boolean counted = sent - this.measureFrom >= 0;
 		try {
 			HttpResponse<java.io.InputStream> response = this.http.send(request.build(),
 					HttpResponse.BodyHandlers.ofInputStream());
 			if (response.statusCode() != 200) {
 				response.body().close();
+				if (!counted) {
+					return null;
+				}
 				if (response.statusCode() == 429) {
 					this.rejected.incrementAndGet();
 					if (response.headers().firstValue("retry-after").isEmpty()) {
@@ -210,21 +222,29 @@ public final class ChatWorkload {
 						answer.append(content.group(1));
 					}
 					else if (line.contains("\"error\"")) {
-						this.errors.incrementAndGet();
+						if (counted) {
+							this.errors.incrementAndGet();
+						}
 						return null;
 					}
 				}
 			}
 			if (first == 0) {
-				this.errors.incrementAndGet();
+				if (counted) {
+					this.errors.incrementAndGet();
+				}
 				return null;
 			}
-			this.outputTokens.addAndGet(tokens);
-			this.turns.add(new long[] { first - sent, System.nanoTime() - sent });
+			if (counted) {
+				this.outputTokens.addAndGet(tokens);
+				this.turns.add(new long[] { first - sent, System.nanoTime() - sent });
+			}
 			return answer.toString();
 		}
 		catch (IOException ex) {
-			this.errors.incrementAndGet();
+			if (counted) {
+				this.errors.incrementAndGet();
+			}
 			return null;
 		}
 		catch (InterruptedException ex) {
