@@ -38,7 +38,7 @@ the worker takes every text that waits when it becomes free, up to thirty-two, a
 
 batch_stats() { # port -> "sum count"
   curl -s -m 5 "http://127.0.0.1:$1/actuator/prometheus" \
-    | awk '/^devassist_proxy_batch_size_sum/ { s = $NF } /^devassist_proxy_batch_size_count/ { c = $NF }
+    | awk '/^devassist_proxy_batch_size_sum\{pool="all-minilm-l6-v2"/ { s = $NF } /^devassist_proxy_batch_size_count\{pool="all-minilm-l6-v2"/ { c = $NF }
       END { print s + 0, c + 0 }'
 }
 

@@ -2,6 +2,7 @@ package dev.devassist.proxy.embedding;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.FloatBuffer;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
@@ -93,10 +94,12 @@ public final class MiniLmEncoder implements AutoCloseable {
 					? Map.of("input_ids", idTensor, "attention_mask", maskTensor, "token_type_ids", typeTensor)
 					: Map.of("input_ids", idTensor, "attention_mask", maskTensor);
 			try (OrtSession.Result result = this.session.run(inputs)) {
-				float[][][] states = (float[][][]) result.get(0).getValue();
+				// One flat copy of the token states: getValue() would build an array per
+				// token.
+				FloatBuffer states = ((OnnxTensor) result.get(0)).getFloatBuffer();
 				float[][] vectors = new float[rows][];
 				for (int i = 0; i < rows; i++) {
-					vectors[i] = meanPooled(states[i], mask[i], columns);
+					vectors[i] = meanPooled(states, i * columns, mask[i], columns);
 				}
 				return new Batch(vectors, tokens);
 			}
@@ -106,7 +109,7 @@ public final class MiniLmEncoder implements AutoCloseable {
 		}
 	}
 
-	private static float[] meanPooled(float[][] states, long[] mask, int columns) {
+	private static float[] meanPooled(FloatBuffer states, int firstToken, long[] mask, int columns) {
 		float[] vector = new float[DIMENSIONS];
 		int counted = 0;
 		for (int t = 0; t < columns; t++) {
@@ -114,9 +117,9 @@ public final class MiniLmEncoder implements AutoCloseable {
 				continue;
 			}
 			counted++;
-			float[] state = states[t];
+			int offset = (firstToken + t) * DIMENSIONS;
 			for (int d = 0; d < DIMENSIONS; d++) {
-				vector[d] += state[d];
+				vector[d] += states.get(offset + d);
 			}
 		}
 		double norm = 0;

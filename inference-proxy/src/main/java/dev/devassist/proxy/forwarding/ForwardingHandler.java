@@ -185,7 +185,7 @@ public final class ForwardingHandler {
 			HttpServerResponse response) {
 		RequestFacts facts = RequestFacts.read(body);
 		if (this.local != null && this.local.serves(facts.model())) {
-			return embedLocally(path, body, facts, arrival, response);
+			return embedLocally(path, body, facts, arrival, response, ((Connection) request).channel().eventLoop());
 		}
 		Pool pool = this.pools.forModel(facts.model()).orElseThrow(() -> {
 			// Not labelled with the name asked for: a caller could otherwise mint a new
@@ -301,10 +301,10 @@ public final class ForwardingHandler {
 	}
 
 	private Mono<Void> embedLocally(String path, byte[] body, RequestFacts facts, long arrival,
-			HttpServerResponse response) {
+			HttpServerResponse response, EventLoop loop) {
 		String target = this.local.names().getFirst();
 		this.metrics.started(facts.model(), target);
-		return this.local.handle(path, body, response)
+		return this.local.handle(path, body, response, loop)
 			.doOnSuccess((done) -> this.metrics.finished(facts.model(), target, 200,
 					Duration.ofNanos(System.nanoTime() - arrival)))
 			.doOnError((ex) -> this.metrics.finished(facts.model(), target, statusOf(ex),

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 import dev.devassist.proxy.embedding.EmbeddingBatcher;
 import dev.devassist.proxy.embedding.MiniLmEncoder;
@@ -60,7 +61,7 @@ public final class LocalEmbeddings {
 		return this.names.contains(model);
 	}
 
-	Mono<Void> handle(String path, byte[] body, HttpServerResponse response) {
+	Mono<Void> handle(String path, byte[] body, HttpServerResponse response, Executor loop) {
 		if (!path.equals("/v1/embeddings")) {
 			throw new ProxyException(404, "NotFoundError", "The model `" + this.model + "` only serves /v1/embeddings.",
 					"model");
@@ -73,8 +74,12 @@ public final class LocalEmbeddings {
 		catch (EmbeddingBatcher.QueueFull ex) {
 			throw new ProxyException(429, "RateLimitError", ex.getMessage() + ".", null, 1);
 		}
-		return Mono.fromFuture(CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)))
-			.then(Mono.fromCallable(() -> answer(futures, request.base64())))
+		// The answer is written on the request's own event loop: completed on the model's
+		// worker thread, it would hold up the next batch while every answer of this one
+		// is turned into JSON.
+		return Mono
+			.fromFuture(CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+				.thenApplyAsync((done) -> answer(futures, request.base64()), loop))
 			.onErrorMap((ex) -> !(ex instanceof ProxyException),
 					(ex) -> new ProxyException(500, "InternalServerError",
 							"The local embedding model failed: " + ex.getMessage(), null))
