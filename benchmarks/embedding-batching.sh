@@ -6,6 +6,8 @@
 # average batch size, and the on/off throughput ratio per text size.
 # Targets (issue #3): at least 1.5x with short texts, no slower (>= 1.0x) with chunk-sized ones.
 # Usage: benchmarks/embedding-batching.sh [--smoke]
+# Knobs (environment): WORKERS (model runs at once, default 1), THREADS (ONNX threads per run,
+# default 0: one per core); both proxies get the same.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +20,8 @@ require_jars inference-proxy
 proxy() { # port, batching
   java -Xms256m -Xmx1g -jar inference-proxy/target/inference-proxy.jar --proxy.host=127.0.0.1 --proxy.port="$1" \
     --proxy.pools.chat.model=unused --proxy.pools.chat.backends=http://127.0.0.1:9 \
-    --proxy.local-embedding.batching="$2" --logging.level.root=WARN >"$work/proxy-$1.log" 2>&1 &
+    --proxy.local-embedding.batching="$2" --proxy.local-embedding.workers="${WORKERS:-1}" \
+    --proxy.local-embedding.threads="${THREADS:-0}" --logging.level.root=WARN >"$work/proxy-$1.log" 2>&1 &
   pids+=($!)
 }
 proxy 18085 true

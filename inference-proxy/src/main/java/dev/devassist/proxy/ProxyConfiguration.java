@@ -101,7 +101,7 @@ class ProxyConfiguration {
 	EmbeddingBatcher embeddingBatcher(MiniLmEncoder encoder, ProxyProperties properties, ProxyMetrics proxyMetrics) {
 		ProxyProperties.LocalEmbedding local = properties.localEmbedding();
 		return new EmbeddingBatcher(encoder::embed, local.batching(), local.maxBatchSize(), local.maxQueue(),
-				proxyMetrics.batchSizes(local.model()));
+				local.workers(), proxyMetrics.batchSizes(local.model()));
 	}
 
 	@Bean

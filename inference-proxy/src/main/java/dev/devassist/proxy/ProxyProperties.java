@@ -68,11 +68,13 @@ public record ProxyProperties(@DefaultValue("0.0.0.0") @NotBlank String host,
 	 * @param maxBatchSize most texts in one run
 	 * @param maxQueue most texts waiting; beyond it requests get 429
 	 * @param threads threads ONNX Runtime uses inside one run; 0 for one per core
+	 * @param workers model runs that may go at once, each taking its own batch
 	 */
 	public record LocalEmbedding(@DefaultValue("true") boolean enabled,
 			@DefaultValue("all-minilm-l6-v2") @NotBlank String model, @DefaultValue List<String> aliases,
 			@DefaultValue("true") boolean batching, @DefaultValue("32") @Min(1) @Max(1024) int maxBatchSize,
-			@DefaultValue("4096") @Min(1) int maxQueue, @DefaultValue("0") @Min(0) int threads) {
+			@DefaultValue("4096") @Min(1) int maxQueue, @DefaultValue("0") @Min(0) int threads,
+			@DefaultValue("1") @Min(1) @Max(64) int workers) {
 
 		/**
 		 * Every name of the model.

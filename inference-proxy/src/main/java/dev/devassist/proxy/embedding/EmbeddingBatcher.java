@@ -32,7 +32,7 @@ public final class EmbeddingBatcher implements AutoCloseable {
 
 	private final IntConsumer batchSizes;
 
-	private final Thread worker;
+	private final List<Thread> workers;
 
 	private volatile boolean running = true;
 
@@ -46,11 +46,29 @@ public final class EmbeddingBatcher implements AutoCloseable {
 	 */
 	public EmbeddingBatcher(Function<List<String>, MiniLmEncoder.Batch> model, boolean batching, int maxBatch,
 			int maxQueue, IntConsumer batchSizes) {
+		this(model, batching, maxBatch, maxQueue, 1, batchSizes);
+	}
+
+	/**
+	 * Starts the workers.
+	 * @param model embeds a list of texts in one run
+	 * @param batching whether texts share runs
+	 * @param maxBatch most texts in one run
+	 * @param maxQueue most texts waiting
+	 * @param workers runs that may go at once, each on a thread of its own
+	 * @param batchSizes told the size of every run, for the metrics
+	 */
+	public EmbeddingBatcher(Function<List<String>, MiniLmEncoder.Batch> model, boolean batching, int maxBatch,
+			int maxQueue, int workers, IntConsumer batchSizes) {
 		this.model = model;
 		this.maxBatch = batching ? maxBatch : 1;
 		this.queue = new ArrayBlockingQueue<>(maxQueue);
 		this.batchSizes = batchSizes;
-		this.worker = Thread.ofPlatform().name("embedding-worker").daemon().start(this::work);
+		List<Thread> started = new ArrayList<>();
+		for (int i = 0; i < workers; i++) {
+			started.add(Thread.ofPlatform().name("embedding-worker-" + i).daemon().start(this::work));
+		}
+		this.workers = List.copyOf(started);
 	}
 
 	/**
@@ -110,7 +128,7 @@ public final class EmbeddingBatcher implements AutoCloseable {
 	@Override
 	public void close() {
 		this.running = false;
-		this.worker.interrupt();
+		this.workers.forEach(Thread::interrupt);
 		Item left;
 		while ((left = this.queue.poll()) != null) {
 			left.result().completeExceptionally(new IllegalStateException("The embedding pool is shutting down"));
