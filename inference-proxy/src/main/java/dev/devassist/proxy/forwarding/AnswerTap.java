@@ -14,13 +14,17 @@ import io.netty.buffer.Unpooled;
  * <p>
  * A stream is cut into events only when one has to be removed; then an event split across
  * buffers is held back until its end arrives, up to {@link #MAX_HELD} bytes. A whole
- * answer keeps only its last {@link #TAIL} bytes, where vLLM writes the usage. Either way
- * the memory per answer is bounded.
+ * answer keeps only its last {@link #TAIL} bytes, where vLLM writes the usage, and a
+ * stream whose usage passes through its last {@link #STREAM_TAIL}. Either way the memory
+ * per answer is bounded.
  */
 final class AnswerTap {
 
 	/** The end of a whole answer kept to find its usage in. */
 	static final int TAIL = 512;
+
+	/** The end of a stream kept to find its last usage event in. */
+	static final int STREAM_TAIL = 2048;
 
 	/** The most bytes of an unfinished event held back; beyond, it is passed on as is. */
 	static final int MAX_HELD = 256 * 1024;
@@ -67,7 +71,9 @@ final class AnswerTap {
 	AnswerTap(boolean eventStream, boolean stripUsage) {
 		this.eventStream = eventStream;
 		this.stripUsage = eventStream && stripUsage;
-		this.tail = eventStream ? new byte[0] : new byte[TAIL];
+		// A stream whose usage event passes through keeps its end too: read buffer by
+		// buffer, an event split between two buffers would go uncounted.
+		this.tail = (eventStream && this.stripUsage) ? new byte[0] : new byte[eventStream ? STREAM_TAIL : TAIL];
 	}
 
 	/**
@@ -86,7 +92,7 @@ final class AnswerTap {
 			this.firstTokenNanos = now;
 		}
 		if (!this.stripUsage) {
-			readUsage(chunk, chunk.readerIndex(), chunk.writerIndex());
+			keepTail(chunk);
 			return chunk;
 		}
 		return withoutUsageEvent(chunk);
@@ -114,7 +120,7 @@ final class AnswerTap {
 	 * @return what was held back and must still be sent, possibly empty
 	 */
 	ByteBuf end() {
-		if (!this.eventStream) {
+		if (!this.stripUsage) {
 			ByteBuf tail = Unpooled.wrappedBuffer(this.tail, 0, this.tailLength);
 			readUsage(tail, 0, this.tailLength);
 		}
@@ -175,12 +181,13 @@ final class AnswerTap {
 
 	private void keepTail(ByteBuf chunk) {
 		int readable = chunk.readableBytes();
-		if (readable >= TAIL) {
-			chunk.getBytes(chunk.writerIndex() - TAIL, this.tail, 0, TAIL);
-			this.tailLength = TAIL;
+		int size = this.tail.length;
+		if (readable >= size) {
+			chunk.getBytes(chunk.writerIndex() - size, this.tail, 0, size);
+			this.tailLength = size;
 			return;
 		}
-		int keep = Math.min(this.tailLength, TAIL - readable);
+		int keep = Math.min(this.tailLength, size - readable);
 		System.arraycopy(this.tail, this.tailLength - keep, this.tail, 0, keep);
 		chunk.getBytes(chunk.readerIndex(), this.tail, keep, readable);
 		this.tailLength = keep + readable;
@@ -278,9 +285,14 @@ final class AnswerTap {
 	}
 
 	private void readUsage(ByteBuf buffer, int start, int end) {
+		// The last usage counts: a stream may carry running totals before the final one.
 		int usage = indexOf(buffer, start, end, USAGE);
 		if (usage < 0) {
 			return;
+		}
+		for (int next = indexOf(buffer, usage + 1, end, USAGE); next >= 0; next = indexOf(buffer, next + 1, end,
+				USAGE)) {
+			usage = next;
 		}
 		int close = indexOf(buffer, usage, end, new byte[] { '}' });
 		int limit = (close >= 0) ? close : end;

@@ -58,6 +58,29 @@ class AnswerTapTests {
 	}
 
 	@Test
+	void aUsageEventTheClientAskedForIsCountedWhenSplitAcrossBuffers() {
+		AnswerTap tap = new AnswerTap(true, false);
+		String all = TOKEN + USAGE + DONE;
+		int split = TOKEN.length() + USAGE.indexOf("completion_tokens") + 4;
+
+		String sent = feed(tap, all.substring(0, split), all.substring(split));
+
+		assertThat(sent).isEqualTo(all);
+		assertThat(tap.promptTokens()).isEqualTo(12);
+		assertThat(tap.completionTokens()).isEqualTo(7);
+	}
+
+	@Test
+	void theLastUsageOfAStreamCounts() {
+		AnswerTap tap = new AnswerTap(true, false);
+		String early = USAGE.replace("\"completion_tokens\":7", "\"completion_tokens\":3");
+
+		feed(tap, TOKEN, early, TOKEN, USAGE, DONE);
+
+		assertThat(tap.completionTokens()).isEqualTo(7);
+	}
+
+	@Test
 	void theFirstTokenIsTheFirstChunkWithContentNotTheRoleChunk() {
 		AnswerTap tap = new AnswerTap(true, false);
 
