@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -84,18 +83,7 @@ public final class ChatWorkload {
 	}
 
 	public static void main(String[] args) throws Exception {
-		Map<String, String> options = new HashMap<>();
-		for (String arg : args) {
-			if (!arg.startsWith("--") || !arg.contains("=")) {
-				System.err.println("Arguments are --name=value; see the class comment. Got: " + arg);
-				System.exit(2);
-			}
-			options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-		}
-		if (!options.containsKey("url")) {
-			System.err.println("--url is required");
-			System.exit(2);
-		}
+		Map<String, String> options = Options.parse(args, "url");
 		new ChatWorkload(options).run();
 	}
 

@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -64,8 +63,6 @@ public final class Failover {
 
 	private volatile long returnedAt;
 
-	private volatile long phaseStart;
-
 	private volatile long killedAt;
 
 	private volatile long restartedAt;
@@ -75,20 +72,7 @@ public final class Failover {
 	}
 
 	public static void main(String[] args) throws Exception {
-		Map<String, String> options = new HashMap<>();
-		for (String arg : args) {
-			if (!arg.startsWith("--") || !arg.contains("=")) {
-				System.err.println("Arguments are --name=value; see the class comment. Got: " + arg);
-				System.exit(2);
-			}
-			options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-		}
-		for (String required : List.of("proxy", "simulator-jar", "ports")) {
-			if (!options.containsKey(required)) {
-				System.err.println("--" + required + " is required");
-				System.exit(2);
-			}
-		}
+		Map<String, String> options = Options.parse(args, "proxy", "simulator-jar", "ports");
 		Failover failover = new Failover(options);
 		int status;
 		try {
@@ -133,9 +117,9 @@ public final class Failover {
 				awaitUp("http://127.0.0.1:" + ports[victim] + "/health", Duration.ofSeconds(60));
 				this.restartedAt = System.nanoTime();
 			}
-			this.phaseStart = System.nanoTime();
-			long end = this.phaseStart + phaseNanos;
-			long due = this.phaseStart;
+			long phaseStart = System.nanoTime();
+			long end = phaseStart + phaseNanos;
+			long due = phaseStart;
 			while (true) {
 				due += (long) (-Math.log(1 - random.nextDouble()) / rate * 1e9);
 				if (due >= end) {

@@ -61,10 +61,16 @@ class FailoverIT {
 						return null;
 					});
 				}
-				TimeUnit.MILLISECONDS.sleep(2000);
+				// Kill the victim once it is serving its share of the load, and stop once
+				// requests sent well after the kill have come back.
+				await().atMost(Duration.ofSeconds(20))
+					.until(() -> sent.size() >= 30
+							&& sent.stream().anyMatch((request) -> request.backend().equals("chat/2")));
 				killedAt = System.nanoTime();
 				victim.kill();
-				TimeUnit.SECONDS.sleep(4);
+				long settled = killedAt + TimeUnit.SECONDS.toNanos(3);
+				await().atMost(Duration.ofSeconds(20))
+					.until(() -> sent.stream().filter((request) -> request.start() - settled > 0).count() >= 20);
 				running.set(false);
 			}
 

@@ -15,6 +15,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.core.io.Resource;
@@ -33,9 +34,10 @@ import org.springframework.web.server.ServerWebExchange;
  * but health behind the gateway's internal identity token, with refusals as problem+json.
  * A service that needs other rules declares its own {@link SecurityWebFilterChain}.
  */
-@AutoConfiguration(beforeName = {
-		"org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration",
-		"org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration" })
+// The resource server's class name is too long to import within the line limit.
+@AutoConfiguration(before = ReactiveUserDetailsServiceAutoConfiguration.class,
+		beforeName = "org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive."
+				+ "ReactiveOAuth2ResourceServerAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @EnableConfigurationProperties(IdentityProperties.class)
 @EnableWebFluxSecurity

@@ -105,14 +105,8 @@ final class AnswerTap {
 	 */
 	void whole(ByteBuf body, long now) {
 		this.lastChunkNanos = now;
-		// One bulk copy of the tail, then a scan of plain memory: scanning a direct
-		// buffer
-		// byte by byte checks its bounds at every byte.
-		int end = body.writerIndex();
-		int from = Math.max(body.readerIndex(), end - TAIL);
-		body.getBytes(from, this.tail, 0, end - from);
-		this.tailLength = end - from;
-		readUsage(Unpooled.wrappedBuffer(this.tail, 0, this.tailLength), 0, this.tailLength);
+		keepTail(body);
+		readTail();
 	}
 
 	/**
@@ -121,8 +115,7 @@ final class AnswerTap {
 	 */
 	ByteBuf end() {
 		if (!this.stripUsage) {
-			ByteBuf tail = Unpooled.wrappedBuffer(this.tail, 0, this.tailLength);
-			readUsage(tail, 0, this.tailLength);
+			readTail();
 		}
 		ByteBuf rest = this.held;
 		this.held = Unpooled.EMPTY_BUFFER;
@@ -177,6 +170,15 @@ final class AnswerTap {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Reads the usage from the kept end: one bulk copy per buffer, then a scan of plain
+	 * memory, where scanning a direct buffer byte by byte would check its bounds at every
+	 * byte.
+	 */
+	private void readTail() {
+		readUsage(Unpooled.wrappedBuffer(this.tail, 0, this.tailLength), 0, this.tailLength);
 	}
 
 	private void keepTail(ByteBuf chunk) {

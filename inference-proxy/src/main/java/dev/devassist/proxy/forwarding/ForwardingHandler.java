@@ -424,30 +424,38 @@ public final class ForwardingHandler {
 				return brokenMidway(call, backend, ex, eventStream);
 			})
 			.filter(ForwardingHandler::readableOrReleased)
-			.doFinally((signal) -> {
-				if (lease.release()) {
-					if (status == 200 && clean.get()) {
-						this.metrics.answered(call.facts().model(), call.pool().model(),
-								new ProxyMetrics.Answer(call.arrival(), tap.firstTokenNanos(), tap.lastChunkNanos(),
-										tap.promptTokens(), tap.completionTokens()));
-					}
-					// A failed call is counted where the error arrives.
-					if (signal != SignalType.ON_ERROR) {
-						finish(call, status);
-					}
-				}
-				// A response not read to its end leaves the connection unusable.
-				if (!clean.get() && !connection.isDisposed()) {
-					connection.dispose();
-				}
-			});
+			.doFinally((signal) -> settle(call, lease, status, clean.get(), tap, connection, signal));
+		return answer(call, status, contentType, backend, overhead).send(content, (buffer) -> true).then();
+	}
+
+	private HttpServerResponse answer(Call call, int status, String contentType, Backend backend, Duration overhead) {
 		return call.response()
 			.status(status)
 			.header(HttpHeaderNames.CONTENT_TYPE, contentType)
 			.header(BACKEND, backend.id())
-			.header(OVERHEAD, Double.toString(overhead.toNanos() / 1000 / 1000.0))
-			.send(content, (buffer) -> true)
-			.then();
+			.header(OVERHEAD, Double.toString(overhead.toNanos() / 1000 / 1000.0));
+	}
+
+	/**
+	 * Ends a relayed call however it ended: gives the replica's slot back, records the
+	 * answer, and drops a connection whose answer was not read to its end.
+	 */
+	private void settle(Call call, Lease lease, int status, boolean clean, AnswerTap tap, Connection connection,
+			SignalType signal) {
+		if (lease.release()) {
+			if (status == 200 && clean) {
+				this.metrics.answered(call.facts().model(), call.pool().model(), new ProxyMetrics.Answer(call.arrival(),
+						tap.firstTokenNanos(), tap.lastChunkNanos(), tap.promptTokens(), tap.completionTokens()));
+			}
+			// A failed call is counted where the error arrives.
+			if (signal != SignalType.ON_ERROR) {
+				finish(call, status);
+			}
+		}
+		// A response not read to its end leaves the connection unusable.
+		if (!clean && !connection.isDisposed()) {
+			connection.dispose();
+		}
 	}
 
 	/**
@@ -476,34 +484,13 @@ public final class ForwardingHandler {
 			})
 			.onErrorMap((ex) -> !(ex instanceof ProxyException), (ex) -> {
 				noteBroken(call, backend, ex);
-				return (ex instanceof TotalTimeout)
-						? new ProxyException(504, "TimeoutError", "The answer was cut off: " + ex.getMessage() + ".",
-								null)
-						: new ProxyException(502, "BadGatewayError",
-								"The replica's answer broke off midway: " + describe(ex), null);
+				return brokenOff(ex, "answer");
 			})
-			.flatMap((body) -> call.response()
-				.status(status)
-				.header(HttpHeaderNames.CONTENT_TYPE, contentType)
+			.flatMap((body) -> answer(call, status, contentType, backend, overhead)
 				.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.readableBytes()))
-				.header(BACKEND, backend.id())
-				.header(OVERHEAD, Double.toString(overhead.toNanos() / 1000 / 1000.0))
 				.send(Mono.just(body))
 				.then())
-			.doFinally((signal) -> {
-				if (lease.release()) {
-					if (status == 200 && clean.get()) {
-						this.metrics.answered(call.facts().model(), call.pool().model(), new ProxyMetrics.Answer(
-								call.arrival(), 0, tap.lastChunkNanos(), tap.promptTokens(), tap.completionTokens()));
-					}
-					if (signal != SignalType.ON_ERROR) {
-						finish(call, status);
-					}
-				}
-				if (!clean.get() && !connection.isDisposed()) {
-					connection.dispose();
-				}
-			});
+			.doFinally((signal) -> settle(call, lease, status, clean.get(), tap, connection, signal));
 	}
 
 	/**
@@ -532,11 +519,17 @@ public final class ForwardingHandler {
 		if (!eventStream) {
 			return Flux.error(ex);
 		}
-		ProxyException error = (ex instanceof TotalTimeout)
+		return Flux.just(Unpooled.wrappedBuffer(brokenOff(ex, "stream").event()));
+	}
+
+	/**
+	 * The error a caller gets for an answer that outlasted the total limit or broke off.
+	 */
+	private static ProxyException brokenOff(Throwable ex, String what) {
+		return (ex instanceof TotalTimeout)
 				? new ProxyException(504, "TimeoutError", "The answer was cut off: " + ex.getMessage() + ".", null)
-				: new ProxyException(502, "BadGatewayError", "The replica's stream broke off midway: " + describe(ex),
-						null);
-		return Flux.just(Unpooled.wrappedBuffer(error.event()));
+				: new ProxyException(502, "BadGatewayError",
+						"The replica's " + what + " broke off midway: " + describe(ex), null);
 	}
 
 	/**

@@ -286,30 +286,27 @@ public final class ProxyMetrics {
 				.tag("model_name", model)
 				.tag("target_model_name", targetModel)
 				.register(this.registry);
-			Timer duration = Timer.builder("inference.objective.request.duration")
-				.description("Time from a request's arrival to its last byte")
-				.tag("model_name", model)
-				.tag("target_model_name", targetModel)
-				.publishPercentileHistogram()
-				.register(this.registry);
-			Timer ttft = Timer.builder("inference.objective.request.ttft")
-				.description("Time from a streamed request's arrival to its first token")
-				.tag("model_name", model)
-				.tag("target_model_name", targetModel)
-				.publishPercentileHistogram()
-				.register(this.registry);
-			Timer tpot = Timer.builder("inference.objective.request.tpot")
-				.description("Time per output token of a stream, after the first")
-				.tag("model_name", model)
-				.tag("target_model_name", targetModel)
-				.publishPercentileHistogram()
-				.register(this.registry);
+			Timer duration = timer("inference.objective.request.duration",
+					"Time from a request's arrival to its last byte", model, targetModel);
+			Timer ttft = timer("inference.objective.request.ttft",
+					"Time from a streamed request's arrival to its first token", model, targetModel);
+			Timer tpot = timer("inference.objective.request.tpot", "Time per output token of a stream, after the first",
+					model, targetModel);
 			DistributionSummary input = tokens("inference.objective.input.tokens",
 					"Prompt tokens of each answered request, from the replica's usage", model, targetModel);
 			DistributionSummary output = tokens("inference.objective.output.tokens",
 					"Generated tokens of each answered request, from the replica's usage", model, targetModel);
 			return new ModelMeters(requests, duration, running, ttft, tpot, input, output);
 		});
+	}
+
+	private Timer timer(String name, String description, String model, String targetModel) {
+		return Timer.builder(name)
+			.description(description)
+			.tag("model_name", model)
+			.tag("target_model_name", targetModel)
+			.publishPercentileHistogram()
+			.register(this.registry);
 	}
 
 	private DistributionSummary tokens(String name, String description, String model, String targetModel) {

@@ -29,20 +29,28 @@ class EmbeddingBatcherTests {
 		return new MiniLmEncoder.Batch(vectors, tokens);
 	}
 
-	@Test
-	void twoWorkersRunTwoBatchesAtOnce() throws Exception {
-		CountDownLatch bothRunning = new CountDownLatch(2);
-		Function<List<String>, MiniLmEncoder.Batch> model = (texts) -> {
-			bothRunning.countDown();
+	/**
+	 * A model whose runs each count {@code started} down on entry and end only once
+	 * {@code release} is open.
+	 */
+	private Function<List<String>, MiniLmEncoder.Batch> heldUntil(CountDownLatch started, CountDownLatch release) {
+		return (texts) -> {
+			started.countDown();
 			try {
-				// Neither run ends until the other has begun.
-				assertThat(bothRunning.await(5, TimeUnit.SECONDS)).isTrue();
+				assertThat(release.await(5, TimeUnit.SECONDS)).isTrue();
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
 			return lengths(texts);
 		};
+	}
+
+	@Test
+	void twoWorkersRunTwoBatchesAtOnce() throws Exception {
+		// Neither run ends until the other has begun.
+		CountDownLatch bothRunning = new CountDownLatch(2);
+		Function<List<String>, MiniLmEncoder.Batch> model = heldUntil(bothRunning, bothRunning);
 		try (EmbeddingBatcher batcher = new EmbeddingBatcher(model, false, 32, 16, 2, (size) -> {
 		})) {
 			List<CompletableFuture<EmbeddingBatcher.Embedded>> first = batcher.submit(List.of("a"));
@@ -55,20 +63,13 @@ class EmbeddingBatcherTests {
 
 	@Test
 	void waitingTextsShareARunAndKeepTheirOrder() throws Exception {
+		CountDownLatch firstRun = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
-		Function<List<String>, MiniLmEncoder.Batch> model = (texts) -> {
-			try {
-				release.await(5, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			return lengths(texts);
-		};
+		Function<List<String>, MiniLmEncoder.Batch> model = heldUntil(firstRun, release);
 		try (EmbeddingBatcher batcher = new EmbeddingBatcher(model, true, 32, 64, 1, (size) -> {
 		})) {
 			CompletableFuture<EmbeddingBatcher.Embedded> blocker = batcher.submit(List.of("x")).getFirst();
-			Thread.sleep(100);
+			assertThat(firstRun.await(5, TimeUnit.SECONDS)).isTrue();
 			List<CompletableFuture<EmbeddingBatcher.Embedded>> waiting = batcher.submit(List.of("aa", "bbbb", "c"));
 			release.countDown();
 
@@ -83,15 +84,7 @@ class EmbeddingBatcherTests {
 	@Test
 	void aFullQueueRefusesAllOfARequestsTexts() {
 		CountDownLatch release = new CountDownLatch(1);
-		Function<List<String>, MiniLmEncoder.Batch> model = (texts) -> {
-			try {
-				release.await(5, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			return lengths(texts);
-		};
+		Function<List<String>, MiniLmEncoder.Batch> model = heldUntil(new CountDownLatch(1), release);
 		try (EmbeddingBatcher batcher = new EmbeddingBatcher(model, true, 32, 2, 1, (size) -> {
 		})) {
 			batcher.submit(List.of("a", "b"));

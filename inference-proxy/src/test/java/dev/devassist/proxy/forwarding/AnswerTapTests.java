@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AnswerTapTests {
 
-	private static final String ROLE = "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n";
+	private static final String ROLE = "data: {\"choices\":[{\"index\":0,"
+			+ "\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n";
 
 	private static final String TOKEN = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n";
 
