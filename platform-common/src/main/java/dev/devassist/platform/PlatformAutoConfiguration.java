@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 
 import dev.devassist.platform.identity.IdentityProperties;
 import dev.devassist.platform.identity.InternalTokens;
+import dev.devassist.platform.web.ProblemAdvice;
 import dev.devassist.platform.web.Problems;
 import dev.devassist.platform.web.RequestIds;
 import reactor.core.publisher.Hooks;
@@ -51,6 +52,12 @@ public class PlatformAutoConfiguration {
 	@Bean
 	RequestIds requestIds() {
 		return new RequestIds();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ProblemAdvice problemAdvice() {
+		return new ProblemAdvice();
 	}
 
 	@Bean

@@ -1,0 +1,46 @@
+package dev.devassist.rag;
+
+import dev.devassist.rag.embedding.EmbeddingClient;
+import dev.devassist.rag.index.ChunkIndex;
+import dev.devassist.rag.index.EmbeddingSpace;
+import dev.devassist.rag.index.LuceneChunkIndex;
+import dev.devassist.rag.search.HybridSearch;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * The beans every part of rag-service shares: the index, the embedder and the search.
+ */
+@Configuration(proxyBeanMethods = false)
+class RagConfiguration {
+
+	@Bean
+	EmbeddingClient embeddingClient(RagProperties properties, WebClient.Builder builder) {
+		return new EmbeddingClient(properties.embedding(), builder);
+	}
+
+	@Bean(destroyMethod = "close")
+	ChunkIndex chunkIndex(RagProperties properties, MeterRegistry registry) {
+		EmbeddingSpace space = new EmbeddingSpace(properties.embedding().model(), properties.embedding().dimension());
+		ChunkIndex index = switch (properties.index().type()) {
+			case LUCENE -> LuceneChunkIndex.open(properties.dataDirectory().resolve("index"), space);
+			case QDRANT ->
+				throw new IllegalStateException("devassist.rag.index.type=qdrant is not available yet; use lucene");
+		};
+		Gauge.builder("rag.index.chunks", index, (chunks) -> chunks.count(null))
+			.description("Chunks in the index, over all tenants")
+			.register(registry);
+		return index;
+	}
+
+	@Bean
+	HybridSearch hybridSearch(ChunkIndex index, EmbeddingClient embeddings, RagProperties properties,
+			MeterRegistry registry) {
+		return new HybridSearch(index, embeddings, properties.search(), registry);
+	}
+
+}

@@ -1,0 +1,45 @@
+package dev.devassist.rag.index;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class LuceneChunkIndexTests extends ChunkIndexContract {
+
+	@TempDir
+	Path directory;
+
+	@Override
+	ChunkIndex openIndex() {
+		return LuceneChunkIndex.open(this.directory.resolve("contract"), SPACE);
+	}
+
+	@Test
+	void whenIndexIsReopenedThenItsChunksAreStillThere() {
+		Path path = this.directory.resolve("reopened");
+		try (ChunkIndex index = LuceneChunkIndex.open(path, SPACE)) {
+			index.put(List.of(file("acme", "one", "a.py", chunk(1, 2, "f", "python", 1, 0, 0, 0))));
+		}
+
+		try (ChunkIndex index = LuceneChunkIndex.open(path, SPACE)) {
+			assertThat(index.count("acme")).isOne();
+		}
+	}
+
+	@Test
+	void whenIndexWasBuiltWithAnotherModelThenOpeningItIsRefusedWithBothNames() {
+		Path path = this.directory.resolve("mismatch");
+		LuceneChunkIndex.open(path, SPACE).close();
+
+		assertThatExceptionOfType(IndexMismatchException.class)
+			.isThrownBy(() -> LuceneChunkIndex.open(path, new EmbeddingSpace("other-model", 4)))
+			.withMessageContaining("test-embedding")
+			.withMessageContaining("other-model");
+	}
+
+}
