@@ -69,12 +69,28 @@ public class PlatformAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SecurityWebFilterChain platformSecurity(ServerHttpSecurity http, ReactiveJwtDecoder internalTokenDecoder) {
-		return http
-			.authorizeExchange((exchanges) -> exchanges.pathMatchers("/actuator/health", "/actuator/health/**")
-				.permitAll()
-				.anyExchange()
-				.authenticated())
-			.oauth2ResourceServer((server) -> server.jwt((jwt) -> jwt.jwtDecoder(internalTokenDecoder))
+		return securityChain(http, internalTokenDecoder);
+	}
+
+	/**
+	 * The platform's rules: health open, everything else behind the internal token,
+	 * refusals as problem+json, no sessions. A service with routes that authenticate
+	 * otherwise (a webhook with its own secret, say) builds its chain with them listed.
+	 * @param http Spring Security's builder
+	 * @param decoder the internal token's decoder
+	 * @param alsoOpen path patterns that need no token, each checked by its own handler
+	 * @return the chain
+	 */
+	public static SecurityWebFilterChain securityChain(ServerHttpSecurity http, ReactiveJwtDecoder decoder,
+			String... alsoOpen) {
+		return http.authorizeExchange((exchanges) -> {
+			exchanges.pathMatchers("/actuator/health", "/actuator/health/**").permitAll();
+			if (alsoOpen.length > 0) {
+				exchanges.pathMatchers(alsoOpen).permitAll();
+			}
+			exchanges.anyExchange().authenticated();
+		})
+			.oauth2ResourceServer((server) -> server.jwt((jwt) -> jwt.jwtDecoder(decoder))
 				.authenticationEntryPoint(PlatformAutoConfiguration::unauthorized)
 				.accessDeniedHandler((exchange, denied) -> Problems.write(exchange, HttpStatus.FORBIDDEN,
 						"The token does not allow this request.")))

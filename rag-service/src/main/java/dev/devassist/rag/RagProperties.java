@@ -29,12 +29,30 @@ import org.springframework.validation.annotation.Validated;
  * @param storage where uploaded files and repository snapshots are kept
  * @param ingestion how ingestion jobs run, and what they refuse
  * @param search how search ranks and shapes its answers
+ * @param redis the Redis that holds the ingestion queue
  */
 @Validated
 @ConfigurationProperties("devassist.rag")
 public record RagProperties(@NotNull Path dataDirectory, @DefaultValue @Valid Embedding embedding,
 		@DefaultValue @Valid Index index, @DefaultValue @Valid Storage storage,
-		@DefaultValue @Valid Ingestion ingestion, @DefaultValue @Valid Search search) {
+		@DefaultValue @Valid Ingestion ingestion, @DefaultValue @Valid Search search,
+		@DefaultValue @Valid Redis redis) {
+
+	/**
+	 * The Redis that holds the ingestion queue.
+	 *
+	 * @param url its URL, e.g. {@code redis://127.0.0.1:6379}
+	 * @param stream the stream's key
+	 * @param group the consumer group of rag-service's workers
+	 * @param consumer this instance's name in the group; keep it stable across restarts
+	 * (the pod's name) so that it resumes its own jobs at once
+	 * @param timeout the longest one command may take
+	 */
+	public record Redis(@DefaultValue("redis://127.0.0.1:6379") @NotNull URI url,
+			@DefaultValue("devassist:rag:jobs") @NotBlank String stream,
+			@DefaultValue("rag-workers") @NotBlank String group, @Nullable String consumer,
+			@DefaultValue("5s") @NotNull Duration timeout) {
+	}
 
 	/**
 	 * How texts are embedded: through the inference proxy's {@code /v1/embeddings}.

@@ -1,0 +1,124 @@
+package dev.devassist.rag;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * rag-service end to end over HTTP against real PostgreSQL, Redis and the inference
+ * proxy's local embedding model: files go in through the API, come out as cited search
+ * hits, and stay within their tenant.
+ */
+class RagServiceIT {
+
+	static final String PARSER = """
+			package demo;
+
+			/** Reads settings. */
+			public class SettingsParser {
+
+				/** Parses a JSON document of settings into a map. */
+				public Map<String, Object> parseJson(String text) {
+					return new ObjectMapper().readValue(text, Map.class);
+				}
+
+				/** Sends an e-mail to the administrator. */
+				public void notifyAdministrator(String message) {
+					mailer.send("admin@example.com", message);
+				}
+
+			}
+			""";
+
+	static final String GUIDE = """
+			# Operations guide
+
+			## Backups
+
+			Backups run every night at two o'clock and are kept for thirty days.
+
+			## Restarts
+
+			Restart a node by draining it first.
+			""";
+
+	@TempDir
+	static Path data;
+
+	static ConfigurableApplicationContext service;
+
+	static Api api;
+
+	@BeforeAll
+	static void start() {
+		TestPlatform platform = TestPlatform.get();
+		service = new SpringApplicationBuilder(RagServiceApplication.class).run(platform.arguments(data));
+		api = new Api("http://127.0.0.1:" + service.getEnvironment().getProperty("local.server.port"), platform);
+	}
+
+	@AfterAll
+	static void stop() {
+		service.close();
+	}
+
+	@Test
+	void whenFilesAreUploadedThenSearchCitesTheFileAndLinesThatAnswer() {
+		JsonNode created = Api.json(api.upload("acme", "/api/sources/uploads",
+				Map.of("src/SettingsParser.java", bytes(PARSER), "docs/operations.md", bytes(GUIDE))));
+		JsonNode job = api.awaitJob("acme", created.path("job").path("id").asString());
+
+		JsonNode result = Api.json(api.postJson("acme", "/api/search", Map.of("query", "parse a json string")));
+
+		assertThat(job.path("status").asString()).isEqualTo("SUCCEEDED");
+		JsonNode top = result.path("hits").get(0);
+		assertThat(top.path("path").asString()).isEqualTo("src/SettingsParser.java");
+		// The class fits one chunk, so the citation is the class, which holds the method.
+		assertThat(top.path("symbol").asString()).isEqualTo("SettingsParser");
+		assertThat(top.path("startLine").asInt()).isEqualTo(3);
+		assertThat(top.path("endLine").asInt()).isEqualTo(17);
+		assertThat(top.path("snippet").asString()).contains("readValue");
+		assertThat(top.path("link").asString())
+			.endsWith("/files/src/SettingsParser.java?start=3&end=17");
+	}
+
+	@Test
+	void whenAnotherTenantSearchesThenItFindsNoneOfTheFirstTenantsFiles() {
+		JsonNode created = Api
+			.json(api.upload("initech", "/api/sources/uploads", Map.of("docs/operations.md", bytes(GUIDE))));
+		api.awaitJob("initech", created.path("job").path("id").asString());
+		String sourceId = created.path("source").path("id").asString();
+
+		JsonNode foreign = Api.json(api.postJson("globex", "/api/search", Map.of("query", "when do backups run")));
+		HttpResponse<String> foreignSource = api.get("globex", "/api/sources/" + sourceId);
+		JsonNode own = Api.json(api.postJson("initech", "/api/search", Map.of("query", "when do backups run")));
+
+		assertThat(foreign.path("hits").size()).isZero();
+		assertThat(foreignSource.statusCode()).isEqualTo(404);
+		assertThat(own.path("hits").get(0).path("symbol").asString()).contains("Backups");
+	}
+
+	@Test
+	void whenNoTokenIsSentThenSearchIsRefusedAsProblemJson() {
+		HttpResponse<String> response = api.postJson(null, "/api/search", Map.of("query", "x"));
+
+		assertThat(response.statusCode()).isEqualTo(401);
+		assertThat(response.headers().firstValue("content-type")).hasValue("application/problem+json");
+	}
+
+	static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+}
