@@ -1,6 +1,7 @@
 package dev.devassist.local;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -79,7 +80,7 @@ final class LocalPlatform implements AutoCloseable {
 		LocalRedis redis = register(startStore("Redis", () -> LocalRedis.start(this.settings)));
 		logger.info("Redis is ready at {} with its data in {}.", redis.placement().url(), this.settings.redisDir());
 
-		Map<String, String> environment = environment(postgres, redis);
+		Map<String, String> environment = environment(postgres, redis, this.settings, identityKey());
 		for (ServiceDefinition definition : launchable) {
 			ServiceProcess service = register(startService(definition, environment));
 			this.services.add(service);
@@ -247,14 +248,32 @@ final class LocalPlatform implements AutoCloseable {
 		}
 	}
 
-	private static Map<String, String> environment(LocalPostgres postgres, LocalRedis redis) {
+	private Path identityKey() {
+		try {
+			return new DevIdentity(this.settings.dataDir()).ensureKeys();
+		}
+		catch (IOException ex) {
+			throw new PlatformException("The local signing key cannot be made: " + ex.getMessage(), ex);
+		}
+	}
+
+	private static Map<String, String> environment(LocalPostgres postgres, LocalRedis redis, PlatformSettings settings,
+			Path identityKey) {
 		// The console already prefixes each line with the service's name, so the services
-		// drop
-		// their date, pid and thread from the lines they print; their log files get the
-		// same.
-		return Map.of("SPRING_DATASOURCE_URL", postgres.jdbcUrl(), "SPRING_DATASOURCE_USERNAME", LocalPostgres.USER,
-				"SPRING_DATA_REDIS_HOST", LocalRedis.HOST, "SPRING_DATA_REDIS_PORT", String.valueOf(redis.port()),
-				"LOGGING_PATTERN_CONSOLE", "%d{HH:mm:ss.SSS} %-5level %logger{0}: %msg%n%throwable");
+		// drop their date, pid and thread from the lines they print; their log files get
+		// the
+		// same. Every service trusts the local signing key in place of the gateway's; the
+		// repository itself is an allowed root for local git sources, so it can index
+		// itself.
+		return Map.ofEntries(Map.entry("SPRING_DATASOURCE_URL", postgres.jdbcUrl()),
+				Map.entry("SPRING_DATASOURCE_USERNAME", LocalPostgres.USER),
+				Map.entry("SPRING_DATA_REDIS_HOST", LocalRedis.HOST),
+				Map.entry("SPRING_DATA_REDIS_PORT", String.valueOf(redis.port())),
+				Map.entry("DEVASSIST_RAG_REDIS_URL", "redis://" + LocalRedis.HOST + ":" + redis.port()),
+				Map.entry("DEVASSIST_RAG_DATA_DIRECTORY", settings.dataDir().resolve("data").resolve("rag").toString()),
+				Map.entry("DEVASSIST_RAG_INGESTION_ALLOWED_LOCAL_ROOTS", settings.root().toString()),
+				Map.entry("DEVASSIST_IDENTITY_PUBLIC_KEY_LOCATION", "file:" + identityKey),
+				Map.entry("LOGGING_PATTERN_CONSOLE", "%d{HH:mm:ss.SSS} %-5level %logger{0}: %msg%n%throwable"));
 	}
 
 	private static void stopQuietly(RunningComponent component) {

@@ -1,6 +1,8 @@
 package dev.devassist.local;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -29,6 +31,11 @@ public final class LocalPlatformApplication {
 		if (List.of(args).contains("--list-services")) {
 			// ./devassist reads this to know which jars must be built before a start.
 			PlatformServices.ALL.forEach((service) -> System.out.println(service.name() + " " + service.artifact()));
+			return;
+		}
+
+		if (args.length > 0 && args[0].equals("token")) {
+			printToken(List.of(args).subList(1, args.length));
 			return;
 		}
 
@@ -61,6 +68,34 @@ public final class LocalPlatformApplication {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * {@code ./devassist token [--tenant=T]}: prints an internal token signed with the
+	 * local key, for calling the services directly.
+	 */
+	private static void printToken(List<String> args) {
+		String tenant = DevIdentity.DEFAULT_TENANT;
+		Path dataDir = Path.of(PlatformSettings.DEFAULT_DATA_DIR);
+		for (String arg : args) {
+			if (arg.startsWith("--tenant=")) {
+				tenant = arg.substring("--tenant=".length());
+			}
+			else if (arg.startsWith("--data-dir=")) {
+				dataDir = Path.of(arg.substring("--data-dir=".length()));
+			}
+			else {
+				System.err.println("Usage: ./devassist token [--tenant=TENANT]");
+				System.exit(2);
+			}
+		}
+		try {
+			System.out.println(new DevIdentity(dataDir).token(tenant, Duration.ofMinutes(15)));
+		}
+		catch (IOException | IllegalArgumentException ex) {
+			System.err.println("devassist: " + ex.getMessage());
+			System.exit(1);
 		}
 	}
 

@@ -89,8 +89,7 @@ class RagServiceIT {
 		assertThat(top.path("startLine").asInt()).isEqualTo(3);
 		assertThat(top.path("endLine").asInt()).isEqualTo(17);
 		assertThat(top.path("snippet").asString()).contains("readValue");
-		assertThat(top.path("link").asString())
-			.endsWith("/files/src/SettingsParser.java?start=3&end=17");
+		assertThat(top.path("link").asString()).endsWith("/files/src/SettingsParser.java?start=3&end=17");
 	}
 
 	@Test

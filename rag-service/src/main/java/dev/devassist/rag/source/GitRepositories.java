@@ -96,8 +96,7 @@ public final class GitRepositories {
 	}
 
 	private static Repository local(Path directory) throws IOException {
-		FileRepositoryBuilder builder = new FileRepositoryBuilder().readEnvironment(null)
-			.findGitDir(directory.toFile());
+		FileRepositoryBuilder builder = new FileRepositoryBuilder().findGitDir(directory.toFile());
 		if (builder.getGitDir() == null) {
 			throw new IOException(directory + " is not inside a git repository");
 		}
