@@ -181,7 +181,7 @@ public record RagProperties(@NotNull Path dataDirectory, @DefaultValue @Valid Em
 	 */
 	public record Search(@DefaultValue("100") @Min(1) @Max(1000) int candidates,
 			@DefaultValue("0.8") @DecimalMin("0") @DecimalMax("1") double denseWeight,
-			@DefaultValue("10") @Min(1) int defaultLimit, @DefaultValue("50") @Min(1) int maxLimit,
+			@DefaultValue("10") @Min(1) int defaultLimit, @DefaultValue("100") @Min(1) int maxLimit,
 			@DefaultValue("3") @Min(1) int maxPerFile) {
 	}
 

@@ -3,6 +3,7 @@ package dev.devassist.rag;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -84,12 +85,31 @@ class RagServiceIT {
 		assertThat(job.path("status").asString()).isEqualTo("SUCCEEDED");
 		JsonNode top = result.path("hits").get(0);
 		assertThat(top.path("path").asString()).isEqualTo("src/SettingsParser.java");
-		// The class fits one chunk, so the citation is the class, which holds the method.
-		assertThat(top.path("symbol").asString()).isEqualTo("SettingsParser");
-		assertThat(top.path("startLine").asInt()).isEqualTo(3);
-		assertThat(top.path("endLine").asInt()).isEqualTo(17);
-		assertThat(top.path("snippet").asString()).contains("readValue");
-		assertThat(top.path("link").asString()).endsWith("/files/src/SettingsParser.java?start=3&end=17");
+		// A class that fits the token budget is one chunk, so the citation is the class,
+		// which holds the method; whatever the range, the snippet is exactly those lines.
+		int start = top.path("startLine").asInt();
+		int end = top.path("endLine").asInt();
+		assertThat(start).isLessThanOrEqualTo(7);
+		assertThat(end).isGreaterThanOrEqualTo(9);
+		assertThat(top.path("snippet").asString()).isEqualTo(lines(PARSER, start, end));
+		assertThat(top.path("link").asString())
+			.endsWith("/files/src/SettingsParser.java?start=" + start + "&end=" + end);
+	}
+
+	@Test
+	void whenCitedLinesAreOpenedThenTheyAreTheStoredFilesLines() {
+		JsonNode created = Api
+			.json(api.upload("umbrella", "/api/sources/uploads", Map.of("src/SettingsParser.java", bytes(PARSER))));
+		api.awaitJob("umbrella", created.path("job").path("id").asString());
+		String sourceId = created.path("source").path("id").asString();
+
+		JsonNode opened = Api
+			.json(api.get("umbrella", "/api/sources/" + sourceId + "/files/src/SettingsParser.java?start=7&end=9"));
+
+		assertThat(opened.path("startLine").asInt()).isEqualTo(7);
+		assertThat(opened.path("endLine").asInt()).isEqualTo(9);
+		assertThat(String.join("\n", opened.path("lines").valueStream().map(JsonNode::asString).toList()))
+			.isEqualTo(lines(PARSER, 7, 9));
 	}
 
 	@Test
@@ -114,6 +134,10 @@ class RagServiceIT {
 
 		assertThat(response.statusCode()).isEqualTo(401);
 		assertThat(response.headers().firstValue("content-type")).hasValue("application/problem+json");
+	}
+
+	static String lines(String text, int start, int end) {
+		return String.join("\n", List.of(text.split("\n", -1)).subList(start - 1, end));
 	}
 
 	static byte[] bytes(String text) {

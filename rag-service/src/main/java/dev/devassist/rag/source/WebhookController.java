@@ -7,7 +7,8 @@ import dev.devassist.rag.ingestion.Job;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -28,6 +29,8 @@ class WebhookController {
 
 	private static final String PUSH = "Push Hook";
 
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
 	private final Sources sources;
 
 	WebhookController(Sources sources) {
@@ -38,12 +41,12 @@ class WebhookController {
 	Mono<ResponseEntity<Map<String, Object>>> push(@PathVariable String sourceId,
 			@RequestHeader(name = "X-Gitlab-Token", required = false) @Nullable String token,
 			@RequestHeader(name = "X-Gitlab-Event", required = false) @Nullable String event,
-			@RequestBody(required = false) @Nullable JsonNode body) {
+			@RequestBody(required = false) byte @Nullable [] body) {
 		return Mono.fromCallable(() -> handle(sourceId, token, event, body)).subscribeOn(Schedulers.boundedElastic());
 	}
 
 	private ResponseEntity<Map<String, Object>> handle(String sourceId, @Nullable String token, @Nullable String event,
-			@Nullable JsonNode body) {
+			byte @Nullable [] body) {
 		Source source = this.sources.webhookSource(sourceId, token);
 		if (source == null) {
 			throw new ApiException(HttpStatus.UNAUTHORIZED, "webhook-token",
@@ -52,12 +55,24 @@ class WebhookController {
 		if (!PUSH.equals(event)) {
 			return ResponseEntity.ok(Map.of("ignored", "Only push events trigger a sync, not '" + event + "'."));
 		}
-		String ref = (body != null) ? body.path("ref").asString("") : "";
+		String ref = ref(body);
 		if (source.branch() != null && !ref.equals("refs/heads/" + source.branch())) {
 			return ResponseEntity.ok(Map.of("ignored", "The push is to " + ref + ", not to " + source.branch() + "."));
 		}
 		Job job = this.sources.sync(source.tenant(), source.id(), Job.Trigger.WEBHOOK);
 		return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("job", job.id()));
+	}
+
+	private static String ref(byte @Nullable [] body) {
+		if (body == null || body.length == 0) {
+			return "";
+		}
+		try {
+			return JSON.readTree(body).path("ref").asString("");
+		}
+		catch (JacksonException ex) {
+			throw ApiException.invalid("body", "The push event is not valid JSON.");
+		}
 	}
 
 }
