@@ -18,7 +18,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import com.nimbusds.jose.JOSEObjectType;
@@ -88,7 +90,7 @@ final class TestPlatform {
 	/**
 	 * Arguments that point rag-service at these servers, with its data under a directory.
 	 * @param data the data directory
-	 * @param extra more {@code --key=value} arguments
+	 * @param extra more {@code --key=value} arguments, which win over the defaults
 	 * @return the arguments
 	 */
 	String[] arguments(Path data, String... extra) {
@@ -99,8 +101,15 @@ final class TestPlatform {
 				"--devassist.rag.embedding.proxy-url=http://127.0.0.1:" + this.proxyPort,
 				"--devassist.rag.data-directory=" + data, "--devassist.identity.public-key=" + publicKeyPem(),
 				"--devassist.rag.ingestion.reclaim-after=5s", "--logging.level.root=WARN"));
-		arguments.addAll(List.of(extra));
-		return arguments.toArray(String[]::new);
+		// An extra argument replaces a default of the same name rather than joining it.
+		Map<String, String> byName = new LinkedHashMap<>();
+		for (String argument : arguments) {
+			byName.put(argument.substring(0, argument.indexOf('=')), argument);
+		}
+		for (String argument : extra) {
+			byName.put(argument.substring(0, argument.indexOf('=')), argument);
+		}
+		return byName.values().toArray(String[]::new);
 	}
 
 	String proxyUrl() {
@@ -148,7 +157,7 @@ final class TestPlatform {
 				+ "\n-----END PUBLIC KEY-----";
 	}
 
-	private static Process startProxy(int port) throws IOException {
+	static Process startProxy(int port) throws IOException {
 		if (!Files.isRegularFile(PROXY_JAR)) {
 			throw new IllegalStateException(PROXY_JAR.toAbsolutePath() + " is missing: build inference-proxy first");
 		}
