@@ -46,6 +46,10 @@ final class RagClient {
 		return send(request(path).GET().build(), 200);
 	}
 
+	void delete(String path) {
+		send(request(path).DELETE().build(), 204);
+	}
+
 	JsonNode post(String path, Object body) {
 		return send(request(path).header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
@@ -98,7 +102,7 @@ final class RagClient {
 				throw new IllegalStateException(request.method() + " " + request.uri() + " answered "
 						+ response.statusCode() + ": " + response.body());
 			}
-			return JSON.readTree(response.body());
+			return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

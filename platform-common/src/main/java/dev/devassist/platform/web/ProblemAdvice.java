@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.core.codec.DecodingException;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -54,6 +55,18 @@ public class ProblemAdvice {
 		String parameter = (ex.getMethodParameter() != null) ? ex.getMethodParameter().getParameterName() : null;
 		return answer(exchange, HttpStatus.BAD_REQUEST, "invalid-request",
 				(reason != null ? reason : "The request cannot be read") + ".", parameter);
+	}
+
+	@ExceptionHandler(DecodingException.class)
+	ResponseEntity<ProblemDetail> decoding(DecodingException ex, ServerWebExchange exchange) {
+		return answer(exchange, HttpStatus.BAD_REQUEST, "invalid-request",
+				"The request body cannot be read: " + ex.getMessage() + ".", null);
+	}
+
+	@ExceptionHandler(DataBufferLimitException.class)
+	ResponseEntity<ProblemDetail> tooLarge(DataBufferLimitException ex, ServerWebExchange exchange) {
+		return answer(exchange, HttpStatus.CONTENT_TOO_LARGE, "too-large",
+				"The request is larger than this route accepts: " + ex.getMessage() + ".", null);
 	}
 
 	@ExceptionHandler(ResponseStatusException.class)

@@ -31,8 +31,8 @@ enum Grammar {
 		}
 
 		@Override
-		@Nullable Declaration declaration(TSNode node, SyntaxTree tree, @Nullable String scope) {
-			return switch (node.getType()) {
+		@Nullable Declaration declaration(TSNode node, String type, SyntaxTree tree, @Nullable String scope) {
+			return switch (type) {
 				case "class_declaration", "interface_declaration", "enum_declaration", "record_declaration",
 						"annotation_type_declaration" ->
 					named(node, tree, field(node, "body"));
@@ -72,13 +72,13 @@ enum Grammar {
 		}
 
 		@Override
-		@Nullable Declaration declaration(TSNode node, SyntaxTree tree, @Nullable String scope) {
-			return switch (node.getType()) {
+		@Nullable Declaration declaration(TSNode node, String type, SyntaxTree tree, @Nullable String scope) {
+			return switch (type) {
 				case "class_definition" -> named(node, tree, field(node, "body"));
 				case "function_definition" -> named(node, tree, null);
 				case "decorated_definition" -> {
 					TSNode definition = field(node, "definition");
-					yield (definition != null) ? declaration(definition, tree, scope) : null;
+					yield (definition != null) ? declaration(definition, definition.getType(), tree, scope) : null;
 				}
 				default -> null;
 			};
@@ -97,8 +97,8 @@ enum Grammar {
 		}
 
 		@Override
-		@Nullable Declaration declaration(TSNode node, SyntaxTree tree, @Nullable String scope) {
-			return scriptDeclaration(node, tree, scope);
+		@Nullable Declaration declaration(TSNode node, String type, SyntaxTree tree, @Nullable String scope) {
+			return scriptDeclaration(node, type, tree, scope);
 		}
 
 	},
@@ -114,8 +114,8 @@ enum Grammar {
 		}
 
 		@Override
-		@Nullable Declaration declaration(TSNode node, SyntaxTree tree, @Nullable String scope) {
-			return scriptDeclaration(node, tree, scope);
+		@Nullable Declaration declaration(TSNode node, String type, SyntaxTree tree, @Nullable String scope) {
+			return scriptDeclaration(node, type, tree, scope);
 		}
 
 	},
@@ -131,8 +131,8 @@ enum Grammar {
 		}
 
 		@Override
-		@Nullable Declaration declaration(TSNode node, SyntaxTree tree, @Nullable String scope) {
-			return switch (node.getType()) {
+		@Nullable Declaration declaration(TSNode node, String type, SyntaxTree tree, @Nullable String scope) {
+			return switch (type) {
 				case "function_declaration" -> named(node, tree, null);
 				case "method_declaration" -> method(node, tree);
 				case "type_declaration" -> types(node, tree);
@@ -180,6 +180,9 @@ enum Grammar {
 
 	private static final Set<String> LEADING = Set.of("comment", "line_comment", "block_comment", "decorator");
 
+	// A longer assignment target is an expression rather than a name.
+	private static final int LONGEST_ASSIGNED_NAME = 80;
+
 	private static final Set<String> SCRIPT_FUNCTIONS = Set.of("arrow_function", "function_expression", "function",
 			"generator_function", "class");
 
@@ -193,13 +196,14 @@ enum Grammar {
 	/**
 	 * Returns what a node declares.
 	 * @param node a node among the children of a file or of a container's body
+	 * @param type the node's type, which callers have already read
 	 * @param tree the tree the node belongs to
 	 * @param scope the qualified name of the enclosing container, or {@code null} at the
 	 * top level
 	 * @return the declaration, or {@code null} when the node declares nothing worth a
 	 * symbol, as imports, fields and statements do not
 	 */
-	abstract @Nullable Declaration declaration(TSNode node, SyntaxTree tree, @Nullable String scope);
+	abstract @Nullable Declaration declaration(TSNode node, String type, SyntaxTree tree, @Nullable String scope);
 
 	/**
 	 * Returns the members of a container's body.
@@ -211,12 +215,12 @@ enum Grammar {
 	}
 
 	/**
-	 * Returns whether a node belongs with the declaration right below it.
-	 * @param node the node
+	 * Returns whether nodes of a type belong with the declaration right below them.
+	 * @param type the nodes' type
 	 * @return {@code true} for comments and decorators
 	 */
-	boolean isLeading(TSNode node) {
-		return LEADING.contains(node.getType());
+	boolean isLeading(String type) {
+		return LEADING.contains(type);
 	}
 
 	/**
@@ -237,12 +241,11 @@ enum Grammar {
 		};
 	}
 
-	private static @Nullable Declaration scriptDeclaration(TSNode node, SyntaxTree tree, @Nullable String scope) {
-		return switch (node.getType()) {
+	private static @Nullable Declaration scriptDeclaration(TSNode node, String type, SyntaxTree tree,
+			@Nullable String scope) {
+		return switch (type) {
 			case "export_statement" -> exported(node, tree, scope);
-			// "declare module 'm' {}" and "namespace N {}" wrap what they declare.
-			case "ambient_declaration", "expression_statement" ->
-				(node.getNamedChildCount() > 0) ? scriptDeclaration(node.getNamedChild(0), tree, scope) : null;
+			case "ambient_declaration", "expression_statement" -> wrapped(node, tree, scope);
 			case "class_declaration", "abstract_class_declaration", "class", "interface_declaration" ->
 				named(node, tree, field(node, "body"));
 			case "internal_module", "module" -> {
@@ -259,10 +262,40 @@ enum Grammar {
 		};
 	}
 
+	// "declare module 'm' {}" and "namespace N {}" wrap what they declare, and so does a
+	// statement that assigns a function.
+	private static @Nullable Declaration wrapped(TSNode node, SyntaxTree tree, @Nullable String scope) {
+		if (node.getNamedChildCount() == 0) {
+			return null;
+		}
+		TSNode inner = node.getNamedChild(0);
+		String type = inner.getType();
+		if (type.equals("assignment_expression")) {
+			return assignedFunction(inner, tree);
+		}
+		return scriptDeclaration(inner, type, tree, scope);
+	}
+
+	// "module.exports = function () {}" and "Cart.prototype.add = function () {}" are how
+	// CommonJS and older code declare functions.
+	private static @Nullable Declaration assignedFunction(TSNode node, SyntaxTree tree) {
+		TSNode target = field(node, "left");
+		TSNode value = field(node, "right");
+		if (target == null || value == null || !SCRIPT_FUNCTIONS.contains(value.getType())) {
+			return null;
+		}
+		String name = tree.text(target);
+		if (name.length() > LONGEST_ASSIGNED_NAME || name.chars().anyMatch(Character::isWhitespace)) {
+			return null;
+		}
+		TSNode body = value.getType().equals("class") ? field(value, "body") : null;
+		return new Declaration(name, body);
+	}
+
 	private static @Nullable Declaration exported(TSNode node, SyntaxTree tree, @Nullable String scope) {
 		TSNode declaration = field(node, "declaration");
 		if (declaration != null) {
-			return scriptDeclaration(declaration, tree, scope);
+			return scriptDeclaration(declaration, declaration.getType(), tree, scope);
 		}
 		TSNode value = field(node, "value");
 		if (value != null && SCRIPT_FUNCTIONS.contains(value.getType())) {
@@ -284,8 +317,7 @@ enum Grammar {
 		return new Declaration(tree.text(name), null);
 	}
 
-	// "const Button = () => {}" declares a function as much as "function Button() {}"
-	// does.
+	// "const Button = () => {}" declares a function as surely as "function Button()".
 	private static @Nullable Declaration variableFunction(TSNode node, SyntaxTree tree) {
 		List<TSNode> declarators = new ArrayList<>();
 		for (TSNode child : SyntaxTree.namedChildren(node)) {

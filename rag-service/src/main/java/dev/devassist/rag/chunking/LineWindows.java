@@ -2,17 +2,19 @@ package dev.devassist.rag.chunking;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * Covers a run of lines with windows that each fit a token budget.
  * <p>
- * A window grows line by line as far as the budget allows and then ends, by preference,
- * before a blank line, else after a line that closes a statement or a sentence, as long
- * as that keeps at least half of the window. Where a window had to end mid-flow, the next
- * one repeats its last few lines so that neither loses the context across the cut. A
- * single line over the budget is cut into slices of itself.
+ * Windows aim at an equal share of the run, so that the last one is not a scrap. A window
+ * ends, by preference, before a blank line, else after a line that closes a statement or
+ * a sentence, found near its share and within the budget; failing both, it ends at its
+ * share. Where a window had to end mid-flow, the next one repeats its last few lines so
+ * that neither loses the context across the cut. A single line over the budget is cut
+ * into slices of itself.
  */
 final class LineWindows {
 
@@ -75,8 +77,10 @@ final class LineWindows {
 				start = lines.firstContent(start + 1, last);
 				continue;
 			}
-			int end = widest(lines, start, last);
-			int cut = cut(lines, start, end, reached);
+			int share = share(lines.tokens(start, last));
+			int aim = reach(lines, start, start, last, share);
+			int end = reach(lines, start, aim, last, this.budget);
+			int cut = cut(lines, start, aim, end, reached, share / 2);
 			add(windows, lines.chunk(start, cut, symbol, language, kind));
 			reached = cut + 1;
 			start = lines.firstContent(resume(lines, start, cut), last);
@@ -89,27 +93,42 @@ final class LineWindows {
 		}
 	}
 
-	private int widest(SourceLines lines, int start, int last) {
-		int end = start;
-		while (end < last && lines.tokens(start, end + 1) <= this.budget) {
+	// Aims at equal windows, with some room to reach a good cut, rather than at full
+	// windows and a scrap at the end.
+	private int share(int remaining) {
+		int count = Math.ceilDiv(remaining, this.budget);
+		return Math.min(this.budget, Math.ceilDiv(remaining, count) + this.budget / 4);
+	}
+
+	// Finds the last line a window from start can reach within the tokens, looking on
+	// from a line known to be within them.
+	private static int reach(SourceLines lines, int start, int from, int last, int tokens) {
+		int end = from;
+		while (end < last && lines.tokens(start, end + 1) <= tokens) {
 			end++;
 		}
 		return end;
 	}
 
-	private int cut(SourceLines lines, int start, int end, int reached) {
-		int lowest = Math.max(reached, start + (end - start) / 2);
-		for (int line = end; line >= lowest; line--) {
-			if (!lines.isBlank(line) && lines.isBlank(line + 1)) {
-				return line;
+	// Prefers a line before a blank line to one that closes something; looks for each
+	// first back from the window's share, as long as half of the share stays, then on
+	// towards the budget; and failing both, ends the window at its share.
+	private static int cut(SourceLines lines, int start, int aim, int end, int reached, int least) {
+		IntPredicate beforeBlank = (line) -> !lines.isBlank(line) && lines.isBlank(line + 1);
+		IntPredicate closing = (line) -> closes(lines, line);
+		for (IntPredicate preferred : List.of(beforeBlank, closing)) {
+			for (int line = aim; line >= reached && lines.tokens(start, line) >= least; line--) {
+				if (preferred.test(line)) {
+					return line;
+				}
+			}
+			for (int line = Math.max(aim + 1, reached); line <= end; line++) {
+				if (preferred.test(line)) {
+					return line;
+				}
 			}
 		}
-		for (int line = end; line >= lowest; line--) {
-			if (closes(lines, line)) {
-				return line;
-			}
-		}
-		return end;
+		return Math.max(aim, reached);
 	}
 
 	private static boolean closes(SourceLines lines, int line) {
@@ -127,8 +146,11 @@ final class LineWindows {
 		if (this.overlap == 0 || lines.isBlank(cut + 1)) {
 			return cut + 1;
 		}
+		// Repeated lines may take a quarter of the next window, which still brings
+		// mostly new lines then.
 		int next = Math.max(start + 1, cut + 1 - this.overlap);
-		while (next <= cut && lines.tokens(next, cut + 1) > this.budget) {
+		while (next <= cut
+				&& (lines.tokens(next, cut) > this.budget / 4 || lines.tokens(next, cut + 1) > this.budget)) {
 			next++;
 		}
 		return next;
@@ -150,9 +172,8 @@ final class LineWindows {
 		}
 	}
 
-	// Cuts after a sentence, else after a space, else after punctuation, in the second
-	// half
-	// of the slice, so that a word or a token is rarely torn apart.
+	// Cuts after a sentence, else after a space, else after punctuation, all in the
+	// second half of the slice, so that words and tokens are rarely torn apart.
 	private static int softCut(String text, int from, int stop) {
 		int lowest = from + (stop - from) / 2 + 1;
 		for (int index = stop - 1; index > lowest; index--) {

@@ -30,6 +30,9 @@ final class MarkdownChunker implements Chunker {
 
 	private static final String SEPARATOR = " > ";
 
+	// Longer lines are never headings, and matching them would only cost time.
+	private static final int LONGEST_HEADING = 1_000;
+
 	private final int budget;
 
 	private final LineWindows prose;
@@ -64,7 +67,7 @@ final class MarkdownChunker implements Chunker {
 	private void split(SourceLines lines, Section section, String language, List<Chunk> chunks) {
 		int groupStart = -1;
 		int groupEnd = -1;
-		for (Block block : section.blocks()) {
+		for (Block block : withHeadingsAttached(section.blocks())) {
 			if (groupStart != -1 && lines.tokens(groupStart, block.end()) <= this.budget) {
 				groupEnd = block.end();
 				continue;
@@ -87,6 +90,25 @@ final class MarkdownChunker implements Chunker {
 		}
 	}
 
+	// A heading goes with the block below it, so that it never makes a chunk by itself.
+	private static List<Block> withHeadingsAttached(List<Block> blocks) {
+		List<Block> attached = new ArrayList<>(blocks.size());
+		int headingStart = -1;
+		for (Block block : blocks) {
+			if (block.level() > 0) {
+				headingStart = (headingStart != -1) ? headingStart : block.start();
+				continue;
+			}
+			int start = (headingStart != -1) ? headingStart : block.start();
+			attached.add(new Block(start, block.end(), 0, null, block.fence()));
+			headingStart = -1;
+		}
+		if (headingStart != -1) {
+			attached.add(Block.paragraph(headingStart, blocks.getLast().end()));
+		}
+		return attached;
+	}
+
 	private static List<Block> blocks(SourceLines lines) {
 		List<Block> blocks = new ArrayList<>();
 		int line = frontMatter(lines, blocks);
@@ -104,7 +126,7 @@ final class MarkdownChunker implements Chunker {
 				continue;
 			}
 			Matcher heading = ATX.matcher(text);
-			if (heading.matches()) {
+			if (text.length() <= LONGEST_HEADING && heading.matches()) {
 				blocks.add(Block.heading(line, line, heading.group(1).length(), title(heading.group(2))));
 				line++;
 				continue;
@@ -136,7 +158,8 @@ final class MarkdownChunker implements Chunker {
 
 	private static boolean startsBlock(String text) {
 		Matcher fence = FENCE.matcher(text);
-		return (fence.matches() && opensFence(fence)) || ATX.matcher(text).matches();
+		return (fence.matches() && opensFence(fence))
+				|| (text.length() <= LONGEST_HEADING && ATX.matcher(text).matches());
 	}
 
 	private static boolean opensFence(Matcher fence) {

@@ -18,8 +18,9 @@ final class SourceLines {
 
 	private final int[] ends;
 
-	// tokensBefore[i] is the estimate for all lines before line i, so any run costs O(1).
-	private final int[] tokensBefore;
+	// quartersBefore[i] is the estimate for all lines before line i, kept in quarters of
+	// a token so that runs add up as their joined text would; any run then costs O(1).
+	private final int[] quartersBefore;
 
 	private final boolean[] blank;
 
@@ -30,11 +31,12 @@ final class SourceLines {
 		this.starts = starts;
 		this.ends = ends;
 		this.newlinesOnly = newlinesOnly;
-		this.tokensBefore = new int[starts.length + 1];
+		this.quartersBefore = new int[starts.length + 1];
 		this.blank = new boolean[starts.length];
 		for (int line = 0; line < starts.length; line++) {
 			this.blank[line] = isBlank(text, starts[line], ends[line]);
-			this.tokensBefore[line + 1] = this.tokensBefore[line] + TokenEstimate.of(text, starts[line], ends[line]);
+			this.quartersBefore[line + 1] = this.quartersBefore[line]
+					+ TokenEstimate.quarters(text, starts[line], ends[line]);
 		}
 	}
 
@@ -141,7 +143,7 @@ final class SourceLines {
 	 * @return the estimated tokens of those lines joined
 	 */
 	int tokens(int from, int to) {
-		return this.tokensBefore[to + 1] - this.tokensBefore[from];
+		return TokenEstimate.tokens(this.quartersBefore[to + 1] - this.quartersBefore[from]);
 	}
 
 	/**

@@ -17,8 +17,9 @@ import org.treesitter.TSNode;
  * header piece that holds its opening lines, and so on down. Neighbouring pieces are then
  * packed into chunks while they fit the budget and one of the two is small, so imports,
  * fields and one-line functions do not end up as fragments, while a declaration of some
- * size keeps a chunk of its own. A piece over the budget that cannot be divided further
- * is covered with line windows that all carry its symbol.
+ * size keeps a chunk of its own. Packing may go on from the top level into a container
+ * but not back out of it. A piece over the budget that cannot be divided further is
+ * covered with line windows that all carry its symbol.
  * <p>
  * Symbols are qualified with the containers' names and a dot: {@code Outer.Inner.method}
  * in Java, {@code Class.method} in Python, {@code Class.method} or
@@ -35,10 +36,12 @@ final class SyntaxChunker implements Chunker {
 	// Minified and generated files have nothing to follow and cost the parser time.
 	private static final int LONGEST_PARSED_LINE = 10_000;
 
-	private static final int LARGEST_PARSED_FILE = 4 * 1024 * 1024;
+	// A tree takes native memory, measured at about 25 times the size of the source,
+	// until the binding's cleaner frees it after garbage collection.
+	private static final int LARGEST_PARSED_FILE = 1024 * 1024;
 
-	// A tree may hold errors in a quarter of the content lines before its outline is no
-	// better than line windows.
+	// Errors at the top level may cover a quarter of the content lines before the outline
+	// is no better than line windows.
 	private static final int ERROR_LINES_DIVISOR = 4;
 
 	private final int budget;
@@ -71,42 +74,44 @@ final class SyntaxChunker implements Chunker {
 			return this.fallback.chunk(lines, language);
 		}
 
-		SyntaxTree tree;
 		try {
-			tree = bestTree(grammars, lines);
+			SyntaxTree tree = bestTree(grammars, lines);
+			return (tree != null) ? outline(tree, lines, language) : this.fallback.chunk(lines, language);
 		}
 		catch (RuntimeException | LinkageError ex) {
-			// A grammar whose native library cannot load costs the file its outline, not
-			// its place in the index.
+			// A grammar whose native library cannot load, or a tree that surprises the
+			// walk, costs the file its outline, not its place in the index.
 			return this.fallback.chunk(lines, language);
 		}
-		if (tree == null) {
-			return this.fallback.chunk(lines, language);
-		}
+	}
 
+	private List<Chunk> outline(SyntaxTree tree, SourceLines lines, String language) {
+		List<TSNode> nodes = SyntaxTree.namedChildren(tree.root());
 		List<Piece> leaves = new ArrayList<>();
-		for (Piece piece : partition(tree, lines, SyntaxTree.namedChildren(tree.root()), 0, lines.count() - 1, null)) {
+		for (Piece piece : partition(tree, lines, nodes, 0, lines.count() - 1, null)) {
 			expand(tree, lines, piece, leaves);
 		}
 		return pack(lines, leaves, language);
 	}
 
+	// The tree with the fewest errors at the top level wins, and the earlier grammar on
+	// a tie: for TSX, TypeScript, unless the JSX at the top level is where it fails.
 	private @Nullable SyntaxTree bestTree(List<Grammar> grammars, SourceLines lines) {
 		SyntaxTree best = null;
-		int fewestErrors = Integer.MAX_VALUE;
+		int fewestBroken = Integer.MAX_VALUE;
 		for (Grammar grammar : grammars) {
 			SyntaxTree tree = SyntaxTree.parse(grammar, lines);
-			int errors = (tree != null) ? tree.errorLines() : Integer.MAX_VALUE;
-			if (errors < fewestErrors) {
+			int broken = (tree != null) ? tree.topLevelErrorLines() : Integer.MAX_VALUE;
+			if (broken < fewestBroken) {
 				best = tree;
-				fewestErrors = errors;
+				fewestBroken = broken;
 			}
-			if (errors == 0) {
+			if (broken == 0) {
 				break;
 			}
 		}
 		int contentLines = lines.count() - blankLines(lines);
-		return (fewestErrors * ERROR_LINES_DIVISOR <= contentLines) ? best : null;
+		return (fewestBroken * ERROR_LINES_DIVISOR <= contentLines) ? best : null;
 	}
 
 	private static int blankLines(SourceLines lines) {
@@ -120,24 +125,24 @@ final class SyntaxChunker implements Chunker {
 	}
 
 	// Gives every line from..to to exactly one of the nodes' pieces: a node that starts
-	// on
-	// a line already taken gives up that line, one that lies wholly on taken lines joins
-	// the piece before it, and lines between nodes go to the piece after them.
+	// on a line already taken gives up that line, one that lies wholly on taken lines
+	// joins the piece before it, and lines between nodes go to the piece after them.
 	private List<Piece> partition(SyntaxTree tree, SourceLines lines, List<TSNode> nodes, int from, int to,
 			@Nullable String scope) {
 		List<Piece> pieces = new ArrayList<>();
 		int taken = from - 1;
 		for (TSNode node : nodes) {
-			int end = Math.min(tree.endLine(node), to);
+			SyntaxTree.Span span = tree.span(node);
+			int end = Math.min(span.end(), to);
 			if (end <= taken) {
 				continue;
 			}
-			int start = Math.max(tree.startLine(node), taken + 1);
+			int start = Math.max(span.start(), taken + 1);
 			pieces.add(piece(tree, node, start, end, scope));
 			taken = end;
 		}
 		if (pieces.isEmpty()) {
-			return List.of(new Piece(from, to, scope, false, false, null));
+			return List.of(new Piece(from, to, scope, scope, Role.OTHER, null));
 		}
 
 		attachLeading(lines, pieces);
@@ -153,12 +158,16 @@ final class SyntaxChunker implements Chunker {
 
 	private static Piece piece(SyntaxTree tree, TSNode node, int start, int end, @Nullable String scope) {
 		Grammar grammar = tree.grammar();
-		Grammar.Declaration declaration = grammar.declaration(node, tree, scope);
+		String type = node.getType();
+		if (grammar.isLeading(type)) {
+			return new Piece(start, end, scope, scope, Role.LEADING, null);
+		}
+		Grammar.Declaration declaration = grammar.declaration(node, type, tree, scope);
 		if (declaration == null) {
-			return new Piece(start, end, scope, false, grammar.isLeading(node), null);
+			return new Piece(start, end, scope, scope, Role.OTHER, null);
 		}
 		String symbol = (scope != null) ? scope + "." + declaration.name() : declaration.name();
-		return new Piece(start, end, symbol, true, false, declaration.body());
+		return new Piece(start, end, symbol, scope, Role.DECLARATION, declaration.body());
 	}
 
 	// Walks backwards so that a run of comments above a declaration joins it one by one.
@@ -166,7 +175,7 @@ final class SyntaxChunker implements Chunker {
 		for (int index = pieces.size() - 2; index >= 0; index--) {
 			Piece leading = pieces.get(index);
 			Piece next = pieces.get(index + 1);
-			if (leading.leading() && next.declaration()
+			if (leading.role() == Role.LEADING && next.role() == Role.DECLARATION
 					&& lines.firstBlank(leading.end() + 1, next.start() - 1) == -1) {
 				pieces.set(index, next.spanning(leading.start(), next.end()));
 				pieces.remove(index + 1);
@@ -188,7 +197,7 @@ final class SyntaxChunker implements Chunker {
 
 		int first = Math.max(piece.start(), tree.startLine(members.getFirst()));
 		if (first > piece.start()) {
-			leaves.add(new Piece(piece.start(), first - 1, piece.symbol(), false, false, null));
+			leaves.add(new Piece(piece.start(), first - 1, piece.symbol(), piece.symbol(), Role.HEADER, null));
 		}
 
 		for (Piece member : partition(tree, lines, members, first, piece.end(), piece.symbol())) {
@@ -219,12 +228,22 @@ final class SyntaxChunker implements Chunker {
 		return chunks;
 	}
 
+	// A group may go on into a container, from the imports into a class's header and
+	// fields, but not out of one, so that a class's last method and the function after
+	// the class stay apart; and a header after declarations opens a group of its own.
 	private boolean fitsWith(SourceLines lines, List<Piece> group, Piece leaf, int tokens) {
 		int start = group.getFirst().start();
-		if (lines.tokens(start, leaf.end()) > this.budget) {
+		if (lines.tokens(start, leaf.end()) > this.budget || !isWithin(leaf.scope(), group.getLast().scope())) {
+			return false;
+		}
+		if (leaf.role() == Role.HEADER && group.stream().anyMatch((piece) -> piece.role() == Role.DECLARATION)) {
 			return false;
 		}
 		return tokens < this.small || lines.tokens(start, group.getLast().end()) < this.small;
+	}
+
+	private static boolean isWithin(@Nullable String scope, @Nullable String outer) {
+		return outer == null || outer.equals(scope) || (scope != null && scope.startsWith(outer + "."));
 	}
 
 	private static void flush(SourceLines lines, List<Piece> group, String language, List<Chunk> chunks) {
@@ -270,17 +289,44 @@ final class SyntaxChunker implements Chunker {
 	 * @param end the last line, inclusive
 	 * @param symbol the qualified name of the declaration, or for anything else that of
 	 * the enclosing container, or {@code null} at the top level
-	 * @param declaration whether the piece is a declaration
-	 * @param leading whether the piece is a comment or decorator that may join the
-	 * declaration below it
+	 * @param scope the qualified name of the container the piece lies in, its own name
+	 * for a container's header, or {@code null} at the top level
+	 * @param role what the piece is to the pieces around it
 	 * @param body the body to split along when the piece is over the budget
 	 */
-	private record Piece(int start, int end, @Nullable String symbol, boolean declaration, boolean leading,
+	private record Piece(int start, int end, @Nullable String symbol, @Nullable String scope, Role role,
 			@Nullable TSNode body) {
 
 		Piece spanning(int start, int end) {
-			return new Piece(start, end, this.symbol, this.declaration, this.leading, this.body);
+			return new Piece(start, end, this.symbol, this.scope, this.role, this.body);
 		}
+
+	}
+
+	/**
+	 * What a piece is to the pieces around it.
+	 */
+	private enum Role {
+
+		/**
+		 * A declaration with a name of its own.
+		 */
+		DECLARATION,
+
+		/**
+		 * A comment or decorator that joins the declaration right below it.
+		 */
+		LEADING,
+
+		/**
+		 * The opening lines of a container that was split into its members.
+		 */
+		HEADER,
+
+		/**
+		 * Anything else: imports, fields, statements.
+		 */
+		OTHER
 
 	}
 

@@ -1,9 +1,7 @@
 package dev.devassist.rag.chunking;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -11,6 +9,7 @@ import org.treesitter.TSNode;
 import org.treesitter.TSParser;
 import org.treesitter.TSPoint;
 import org.treesitter.TSTree;
+import org.treesitter.TSTreeCursor;
 
 /**
  * A tree-sitter tree of a file, with its nodes' lines and text.
@@ -20,9 +19,10 @@ import org.treesitter.TSTree;
  */
 final class SyntaxTree {
 
-	// Walking a badly broken tree costs a native call per node; this many are enough to
-	// tell that it is broken.
-	private static final int MOST_ERROR_NODES_VISITED = 10_000;
+	// A child by index costs a native call that scans from the first child, which many
+	// children turn quadratic; a cursor steps from one child to the next, at three
+	// native calls a step, each of which costs more than the scan of a few hundred.
+	private static final int MOST_CHILDREN_BY_INDEX = 512;
 
 	private final Grammar grammar;
 
@@ -90,18 +90,19 @@ final class SyntaxTree {
 	}
 
 	/**
-	 * Returns the last line that holds part of a node.
+	 * Returns the lines that hold part of a node.
 	 * @param node the node
-	 * @return the line, counted from 0
+	 * @return the lines, counted from 0
 	 */
-	int endLine(TSNode node) {
+	Span span(TSNode node) {
+		TSPoint start = node.getStartPoint();
 		TSPoint end = node.getEndPoint();
-		int row = end.getRow();
+		int last = end.getRow();
 		// A node that takes the line break with it ends at column 0 of the next row.
-		if (end.getColumn() == 0 && row > node.getStartPoint().getRow()) {
-			row--;
+		if (end.getColumn() == 0 && last > start.getRow()) {
+			last--;
 		}
-		return Math.min(row, this.lastLine);
+		return new Span(Math.min(start.getRow(), this.lastLine), Math.min(last, this.lastLine));
 	}
 
 	/**
@@ -112,44 +113,56 @@ final class SyntaxTree {
 	static List<TSNode> namedChildren(TSNode node) {
 		int count = node.getNamedChildCount();
 		List<TSNode> children = new ArrayList<>(count);
-		for (int index = 0; index < count; index++) {
-			children.add(node.getNamedChild(index));
+		if (count <= MOST_CHILDREN_BY_INDEX) {
+			for (int index = 0; index < count; index++) {
+				children.add(node.getNamedChild(index));
+			}
+			return children;
 		}
+		TSTreeCursor cursor = new TSTreeCursor(node);
+		cursor.gotoFirstChild();
+		do {
+			TSNode child = cursor.currentNode();
+			if (child.isNamed()) {
+				children.add(child);
+			}
+		}
+		while (cursor.gotoNextSibling());
 		return children;
 	}
 
 	/**
-	 * Counts the lines that the parser could not make sense of: those under error nodes
-	 * and those where it had to invent a missing token.
-	 * @return the count; more than the file's lines when the tree is too broken to walk
+	 * Counts the lines under error nodes at the top level of the tree, which the outline
+	 * of the file does not account for. Errors further down leave the declarations around
+	 * them where they are.
+	 * @return the count
 	 */
-	int errorLines() {
+	int topLevelErrorLines() {
 		TSNode root = root();
 		if (!root.hasError()) {
 			return 0;
 		}
+		if (root.isError()) {
+			return this.lastLine + 1;
+		}
 		int lines = 0;
-		int visited = 0;
-		Deque<TSNode> pending = new ArrayDeque<>();
-		pending.push(root);
-		while (!pending.isEmpty()) {
-			if (++visited > MOST_ERROR_NODES_VISITED) {
-				return this.lastLine + 2;
-			}
-			TSNode node = pending.pop();
-			if (node.isError()) {
-				lines += endLine(node) - startLine(node) + 1;
-			}
-			else if (node.isMissing()) {
-				lines++;
-			}
-			else if (node.hasError()) {
-				for (int index = node.getChildCount() - 1; index >= 0; index--) {
-					pending.push(node.getChild(index));
-				}
+		for (TSNode child : namedChildren(root)) {
+			if (child.isError()) {
+				Span span = span(child);
+				lines += span.end() - span.start() + 1;
 			}
 		}
 		return lines;
+	}
+
+	/**
+	 * The lines a node spans.
+	 *
+	 * @param start the first line, counted from 0
+	 * @param end the last line, inclusive
+	 */
+	record Span(int start, int end) {
+
 	}
 
 }
