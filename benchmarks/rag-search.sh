@@ -27,7 +27,7 @@ java -Xmx512m -jar inference-proxy/target/inference-proxy.jar --proxy.host=127.0
 pids+=($!)
 wait_ready http://127.0.0.1:18800/health
 wait_ready http://127.0.0.1:18883/actuator/health/readiness
-java -Xms1g -Xmx2g --add-modules jdk.incubator.vector -jar rag-service/target/rag-service.jar --server.port=18882 \
+java -Xms1g -Xmx2g --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -jar rag-service/target/rag-service.jar --server.port=18882 \
   --spring.datasource.url=jdbc:postgresql://localhost:15432/devassist --spring.datasource.username=postgres \
   --devassist.rag.redis.url=redis://127.0.0.1:16379 --devassist.rag.redis.stream=devassist:rag:search-benchmark \
   --devassist.rag.redis.group=search-benchmark --devassist.rag.embedding.proxy-url=http://127.0.0.1:18883 \

@@ -15,7 +15,10 @@ final class PlatformServices {
 	// ACTUATOR_READINESS) once their modules exist.
 	static final List<ServiceDefinition> ALL = List.of(ServiceDefinition.module("vllm-simulator", 8000, "/health"),
 			ServiceDefinition.module("inference-proxy", 8083, ACTUATOR_READINESS),
-			ServiceDefinition.module("rag-service", 8082, ACTUATOR_READINESS));
+			// Lucene's vector search uses SIMD through the incubating Vector API;
+			// tree-sitter's grammars are native code.
+			ServiceDefinition.module("rag-service", 8082, ACTUATOR_READINESS, "--add-modules=jdk.incubator.vector",
+					"--enable-native-access=ALL-UNNAMED"));
 
 	private PlatformServices() {
 	}

@@ -1,6 +1,7 @@
 package dev.devassist.local;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -43,12 +44,16 @@ record ServiceDefinition(String name, int port, String readinessPath, Path artif
 	 * @param module the module's name, which is also the service's name
 	 * @param port the port the service listens on
 	 * @param readinessPath the HTTP path that answers 200 once the service is ready
+	 * @param jvmOptions options for the service's JVM, before {@code -jar}
 	 * @return the definition
 	 */
-	static ServiceDefinition module(String module, int port, String readinessPath) {
+	static ServiceDefinition module(String module, int port, String readinessPath, String... jvmOptions) {
 		Path jar = Path.of(module, "target", module + ".jar");
-		return new ServiceDefinition(module, port, readinessPath, jar,
-				List.of(javaExecutable(), "-jar", jar.toString()));
+		List<String> command = new ArrayList<>();
+		command.add(javaExecutable());
+		command.addAll(List.of(jvmOptions));
+		command.addAll(List.of("-jar", jar.toString()));
+		return new ServiceDefinition(module, port, readinessPath, jar, command);
 	}
 
 	/**

@@ -4,6 +4,7 @@ import dev.devassist.rag.embedding.EmbeddingClient;
 import dev.devassist.rag.index.ChunkIndex;
 import dev.devassist.rag.index.EmbeddingSpace;
 import dev.devassist.rag.index.LuceneChunkIndex;
+import dev.devassist.rag.index.QdrantChunkIndex;
 import dev.devassist.rag.search.HybridSearch;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,8 +29,11 @@ class RagConfiguration {
 		EmbeddingSpace space = new EmbeddingSpace(properties.embedding().model(), properties.embedding().dimension());
 		ChunkIndex index = switch (properties.index().type()) {
 			case LUCENE -> LuceneChunkIndex.open(properties.dataDirectory().resolve("index"), space);
-			case QDRANT ->
-				throw new IllegalStateException("devassist.rag.index.type=qdrant is not available yet; use lucene");
+			case QDRANT -> {
+				RagProperties.Qdrant qdrant = properties.index().qdrant();
+				yield QdrantChunkIndex.connect(qdrant.host(), qdrant.port(), qdrant.tls(), qdrant.apiKey(),
+						qdrant.timeout(), space);
+			}
 		};
 		Gauge.builder("rag.index.chunks", index, (chunks) -> chunks.count(null))
 			.description("Chunks in the index, over all tenants")

@@ -1,6 +1,10 @@
 package dev.devassist.rag.source;
 
+import java.util.Locale;
+
 import dev.devassist.rag.RagProperties;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.devassist.rag.index.ChunkIndex;
 import dev.devassist.rag.ingestion.JobScheduler;
 import dev.devassist.rag.ingestion.TextExtraction;
@@ -17,8 +21,16 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class SourceConfiguration {
 
 	@Bean
-	SourceRepository sourceRepository(JdbcClient jdbc, TransactionTemplate transactions) {
-		return new SourceRepository(jdbc, transactions);
+	SourceRepository sourceRepository(JdbcClient jdbc, TransactionTemplate transactions, MeterRegistry registry) {
+		SourceRepository repository = new SourceRepository(jdbc, transactions);
+		SourceStatusGauges gauges = new SourceStatusGauges(repository);
+		for (Source.Status status : Source.Status.values()) {
+			Gauge.builder("rag.sources", gauges, (counts) -> counts.count(status))
+				.description("Sources of all tenants, by where their indexing stands")
+				.tag("status", status.name().toLowerCase(Locale.ROOT))
+				.register(registry);
+		}
+		return repository;
 	}
 
 	@Bean

@@ -3,7 +3,9 @@ package dev.devassist.rag.source;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -74,6 +76,21 @@ public class SourceRepository {
 
 	public boolean delete(String tenant, String id) {
 		return this.jdbc.sql("delete from sources where tenant = ? and id = ?").params(tenant, id).update() > 0;
+	}
+
+	/**
+	 * How many sources of all tenants stand in each status, for the per-status gauge.
+	 * @return the counts, by status
+	 */
+	public Map<Source.Status, Long> countByStatus() {
+		Map<Source.Status, Long> counts = new EnumMap<>(Source.Status.class);
+		for (Source.Status status : Source.Status.values()) {
+			counts.put(status, 0L);
+		}
+		this.jdbc.sql("select status, count(*) as sources from sources group by status").query((row) -> {
+			counts.put(Source.Status.valueOf(row.getString("status").toUpperCase(Locale.ROOT)), row.getLong("sources"));
+		});
+		return counts;
 	}
 
 	public Optional<String> accessToken(String id) {
