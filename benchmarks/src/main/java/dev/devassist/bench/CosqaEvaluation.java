@@ -22,11 +22,14 @@ import tools.jackson.databind.JsonNode;
  * <p>
  * Arguments: {@code --data=../shared/data/cosqa} {@code --url=http://127.0.0.1:8082}
  * {@code --token-command="./devassist token --tenant=cosqa"} and optionally
- * {@code --queries=N} (the first N queries only, for a smoke run).
+ * {@code --queries=N} (the first N queries only) and {@code --corpus=N} (their gold
+ * functions and the first others up to N, in a source of its own), for a smoke run.
  */
 public final class CosqaEvaluation {
 
 	private static final String SOURCE_NAME = "cosqa-dev";
+
+	private static final String SMOKE_SOURCE_NAME = "cosqa-dev-smoke";
 
 	private static final int FILES_PER_UPLOAD = 500;
 
@@ -41,7 +44,11 @@ public final class CosqaEvaluation {
 		RagClient rag = new RagClient(options.get("url"), options.get("token-command"));
 		List<Query> queries = queries(data, Integer.parseInt(options.getOrDefault("queries", "500")));
 
-		String sourceId = ingest(rag, corpus(data));
+		Map<Integer, String> corpus = corpus(data);
+		if (options.containsKey("corpus")) {
+			corpus = subset(corpus, queries, Integer.parseInt(options.get("corpus")));
+		}
+		String sourceId = ingest(rag, corpus, options.containsKey("corpus") ? SMOKE_SOURCE_NAME : SOURCE_NAME);
 
 		System.out.printf("%nCoSQA dev, %d queries, one gold function each (rag-service API, hits per file 1)%n",
 				queries.size());
@@ -77,7 +84,7 @@ public final class CosqaEvaluation {
 		print("lexical", ranks.get("lexical (BM25)"), 1, 2);
 	}
 
-	private static String ingest(RagClient rag, Map<Integer, String> corpus) {
+	private static String ingest(RagClient rag, Map<Integer, String> corpus, String name) {
 		for (JsonNode source : rag.get("/api/sources")) {
 			if (source.path("name").asString().equals(SOURCE_NAME)
 					&& source.path("fileCount").asInt() == corpus.size()) {
@@ -93,12 +100,12 @@ public final class CosqaEvaluation {
 		for (Map.Entry<Integer, String> function : corpus.entrySet()) {
 			batch.put("functions/f" + function.getKey() + ".py", function.getValue().getBytes(StandardCharsets.UTF_8));
 			if (batch.size() == FILES_PER_UPLOAD) {
-				sourceId = upload(rag, sourceId, batch, jobs);
+				sourceId = upload(rag, sourceId, batch, jobs, name);
 				batch.clear();
 			}
 		}
 		if (!batch.isEmpty()) {
-			sourceId = upload(rag, sourceId, batch, jobs);
+			sourceId = upload(rag, sourceId, batch, jobs, name);
 		}
 		int chunks = 0;
 		for (String job : jobs) {
@@ -114,9 +121,10 @@ public final class CosqaEvaluation {
 		return sourceId;
 	}
 
-	private static String upload(RagClient rag, String sourceId, Map<String, byte[]> batch, List<String> jobs) {
+	private static String upload(RagClient rag, String sourceId, Map<String, byte[]> batch, List<String> jobs,
+			String name) {
 		if (sourceId == null) {
-			JsonNode created = rag.upload("/api/sources/uploads", batch, SOURCE_NAME);
+			JsonNode created = rag.upload("/api/sources/uploads", batch, name);
 			jobs.add(created.path("job").path("id").asString());
 			return created.path("source").path("id").asString();
 		}
@@ -185,6 +193,23 @@ public final class CosqaEvaluation {
 		Map<Integer, String> corpus = new LinkedHashMap<>();
 		map.properties().forEach((entry) -> corpus.put(entry.getValue().asInt(), entry.getKey()));
 		return corpus;
+	}
+
+	/**
+	 * For a smoke run: the queries' gold functions and the first others, up to a size.
+	 */
+	private static Map<Integer, String> subset(Map<Integer, String> corpus, List<Query> queries, int size) {
+		Map<Integer, String> subset = new LinkedHashMap<>();
+		for (Query query : queries) {
+			subset.put(query.gold(), corpus.get(query.gold()));
+		}
+		for (Map.Entry<Integer, String> function : corpus.entrySet()) {
+			if (subset.size() >= size) {
+				break;
+			}
+			subset.putIfAbsent(function.getKey(), function.getValue());
+		}
+		return subset;
 	}
 
 	private static List<Query> queries(Path data, int limit) throws IOException {

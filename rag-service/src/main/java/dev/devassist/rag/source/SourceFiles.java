@@ -69,6 +69,13 @@ public final class SourceFiles {
 		}
 		Set<String> present = new HashSet<>();
 		List<Document> pending = new ArrayList<>();
+		this.sources.inTransaction(() -> record(source, snapshot, known, present, pending));
+		List<String> deleted = known.keySet().stream().filter((path) -> !present.contains(path)).sorted().toList();
+		return new Changes(snapshot.commit(), pending, deleted, snapshot, this.blobs, source);
+	}
+
+	private void record(Source source, GitRepositories.Snapshot snapshot, Map<String, Document> known,
+			Set<String> present, List<Document> pending) {
 		for (GitRepositories.TreeFile file : snapshot.files()) {
 			if (!this.rules.isWanted(file.path())) {
 				continue;
@@ -84,8 +91,6 @@ public final class SourceFiles {
 			pending.add(new Document(file.path(), file.blobId(), (document != null) ? document.indexedHash() : null,
 					language, size, 0, "pending", null));
 		}
-		List<String> deleted = known.keySet().stream().filter((path) -> !present.contains(path)).sorted().toList();
-		return new Changes(snapshot.commit(), pending, deleted, snapshot, this.blobs, source);
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -205,7 +206,7 @@ public final class Sources {
 		if (parts.isEmpty()) {
 			throw ApiException.invalid("files", "Send at least one file as a multipart part named 'files'.");
 		}
-		List<Uploads.UploadedFile> files = new java.util.ArrayList<>();
+		List<Uploads.UploadedFile> files = new ArrayList<>();
 		for (Part part : parts) {
 			files.addAll(this.uploads.read(part.filename(), part.bytes()));
 		}
@@ -213,12 +214,21 @@ public final class Sources {
 	}
 
 	private void store(Source source, List<Uploads.UploadedFile> files) {
+		List<String> hashes = new ArrayList<>(files.size());
 		for (Uploads.UploadedFile file : files) {
 			String hash = sha256(file.bytes());
 			this.blobs.put(BlobStore.key(source.tenant(), source.id(), hash), file.bytes());
-			this.repository.putDocument(source.tenant(), source.id(), file.path(), hash, Languages.of(file.path()),
-					file.bytes().length);
+			hashes.add(hash);
 		}
+		// One transaction for all the records: a commit per file would cost a disk flush
+		// each. A blob stored without its record (a crash in between) is only unused.
+		this.repository.inTransaction(() -> {
+			for (int i = 0; i < files.size(); i++) {
+				Uploads.UploadedFile file = files.get(i);
+				this.repository.putDocument(source.tenant(), source.id(), file.path(), hashes.get(i),
+						Languages.of(file.path()), file.bytes().length);
+			}
+		});
 	}
 
 	private static Source newSource(String tenant, Source.Kind kind, String name, @Nullable String location,
