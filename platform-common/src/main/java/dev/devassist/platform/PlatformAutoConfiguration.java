@@ -8,6 +8,7 @@ import dev.devassist.platform.identity.IdentityProperties;
 import dev.devassist.platform.identity.InternalTokens;
 import dev.devassist.platform.web.ProblemAdvice;
 import dev.devassist.platform.web.Problems;
+import dev.devassist.platform.web.RejectedExchanges;
 import dev.devassist.platform.web.RequestIds;
 import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
@@ -52,6 +53,11 @@ public class PlatformAutoConfiguration {
 	@Bean
 	RequestIds requestIds() {
 		return new RequestIds();
+	}
+
+	@Bean
+	static RejectedExchanges rejectedExchanges() {
+		return new RejectedExchanges();
 	}
 
 	@Bean

@@ -154,6 +154,15 @@ class PlatformSecurityIT {
 	}
 
 	@Test
+	void aPathTheFirewallRefusesIsAnsweredAsProblemJson() throws Exception {
+		HttpResponse<String> response = get("/whoami/..%2F..%2Fetc%2Fpasswd", sign(UnaryOperator.identity()));
+
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.headers().firstValue("content-type")).hasValue("application/problem+json");
+		assertThat(JSON.readTree(response.body()).get("detail").asString()).contains("encoded slashes");
+	}
+
+	@Test
 	void aPlausibleRequestIdIsKeptAndAHostileOneReplaced() throws Exception {
 		HttpResponse<String> kept = send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health"))
 			.header("X-Request-Id", "ide-42.abc:1")

@@ -91,6 +91,10 @@ final class Api {
 		return (tenant != null) ? request.header("Authorization", "Bearer " + this.platform.token(tenant)) : request;
 	}
 
+	HttpClient http() {
+		return this.http;
+	}
+
 	String baseUrl() {
 		return this.baseUrl;
 	}

@@ -213,7 +213,8 @@ class HostileInputIT {
 
 		HttpResponse<String> response = api.get("acme", "/api/sources/" + sourceId + "/files/..%2F..%2Fetc%2Fpasswd");
 
-		assertThat(response.statusCode()).isBetween(400, 404);
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.headers().firstValue("content-type")).hasValue("application/problem+json");
 		assertThat(response.body()).doesNotContain("root:");
 	}
 

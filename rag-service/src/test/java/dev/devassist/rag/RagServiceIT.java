@@ -1,11 +1,20 @@
 package dev.devassist.rag;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.font.PDType1Font;
+import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -129,11 +138,111 @@ class RagServiceIT {
 	}
 
 	@Test
+	void whenJobEventsAreStreamedThenTheStreamEndsWithADoneEvent() throws Exception {
+		JsonNode created = Api.json(api.upload("stream", "/api/sources/uploads", manyFiles("stream", 60)));
+		String jobId = created.path("job").path("id").asString();
+
+		HttpResponse<Stream<String>> response = api.http()
+			.send(api.request("stream", "/api/jobs/" + jobId + "/events").header("Accept", "text/event-stream").build(),
+					HttpResponse.BodyHandlers.ofLines());
+		List<String> events = response.body().filter((line) -> line.startsWith("event:")).toList();
+		List<String> data = api.http()
+			.send(api.request("stream", "/api/jobs/" + jobId + "/events").build(), HttpResponse.BodyHandlers.ofLines())
+			.body()
+			.filter((line) -> line.startsWith("data:"))
+			.toList();
+
+		assertThat(response.headers().firstValue("content-type")).get().asString().startsWith("text/event-stream");
+		assertThat(events).isNotEmpty().last().isEqualTo("event:done");
+		assertThat(data).last().asString().contains("\"status\":\"SUCCEEDED\"").contains("\"filesIndexed\":60");
+	}
+
+	@Test
+	void whenAJobIsCancelledThenItStopsBeforeIndexingEverything() {
+		JsonNode created = Api.json(api.upload("cancel", "/api/sources/uploads", manyFiles("cancel", 400)));
+		String jobId = created.path("job").path("id").asString();
+
+		HttpResponse<String> cancelled = api.postJson("cancel", "/api/jobs/" + jobId + "/cancel", "{}");
+		JsonNode job = api.awaitJob("cancel", jobId);
+
+		assertThat(cancelled.statusCode()).isEqualTo(202);
+		assertThat(job.path("status").asString()).isEqualTo("CANCELLED");
+		assertThat(job.path("progress").path("filesIndexed").asInt()).isLessThan(400);
+		assertThat(api.postJson("cancel", "/api/jobs/" + jobId + "/cancel", "{}").statusCode()).isEqualTo(409);
+	}
+
+	@Test
+	void whenContextIsAskedForThenTheSnippetGrowsByThoseLines() {
+		JsonNode created = Api
+			.json(api.upload("context", "/api/sources/uploads", Map.of("docs/operations.md", bytes(GUIDE))));
+		api.awaitJob("context", created.path("job").path("id").asString());
+
+		JsonNode hit = Api.json(api.postJson("context", "/api/search",
+				Map.of("query", "restart a node by draining it", "context", 3, "limit", 1)))
+			.path("hits")
+			.get(0);
+
+		assertThat(hit.path("snippetStartLine").asInt()).isEqualTo(Math.max(1, hit.path("startLine").asInt() - 3));
+		assertThat(hit.path("snippetEndLine").asInt()).isEqualTo(hit.path("endLine").asInt());
+		assertThat(hit.path("snippet").asString())
+			.isEqualTo(lines(GUIDE, hit.path("snippetStartLine").asInt(), hit.path("snippetEndLine").asInt()));
+	}
+
+	@Test
+	void whenAPdfIsUploadedThenItsTextIsSearchableAndItsCitedLinesOpen() throws Exception {
+		JsonNode created = Api.json(api.upload("pdf", "/api/sources/uploads",
+				Map.of("reports/incident.pdf",
+						pdf("Incident report", "The primary database ran out of disk space at noon.",
+								"Mitigation: the archive volume was extended to four terabytes."))));
+		api.awaitJob("pdf", created.path("job").path("id").asString());
+		String sourceId = created.path("source").path("id").asString();
+
+		JsonNode hit = Api.json(api.postJson("pdf", "/api/search", Map.of("query", "database out of disk space")))
+			.path("hits")
+			.get(0);
+		JsonNode opened = Api.json(api.get("pdf", hit.path("link").asString()));
+
+		assertThat(hit.path("path").asString()).isEqualTo("reports/incident.pdf");
+		assertThat(hit.path("snippet").asString()).contains("ran out of disk space");
+		assertThat(String.join("\n", opened.path("lines").valueStream().map(JsonNode::asString).toList()))
+			.contains("ran out of disk space");
+	}
+
+	@Test
 	void whenNoTokenIsSentThenSearchIsRefusedAsProblemJson() {
 		HttpResponse<String> response = api.postJson(null, "/api/search", Map.of("query", "x"));
 
 		assertThat(response.statusCode()).isEqualTo(401);
 		assertThat(response.headers().firstValue("content-type")).hasValue("application/problem+json");
+	}
+
+	static Map<String, byte[]> manyFiles(String prefix, int count) {
+		Map<String, byte[]> files = new LinkedHashMap<>();
+		for (int i = 0; i < count; i++) {
+			files.put(prefix + "/module_" + i + ".py", bytes("def step_" + i + "(state):\n    \"\"\"Advances the "
+					+ prefix + " pipeline by stage " + i + ".\"\"\"\n    return state + " + i + "\n"));
+		}
+		return files;
+	}
+
+	static byte[] pdf(String... lines) throws IOException {
+		try (PDDocument document = new PDDocument()) {
+			PDPage page = new PDPage();
+			document.addPage(page);
+			try (PDPageContentStream content = new PDPageContentStream(document, page)) {
+				content.beginText();
+				content.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 12);
+				content.newLineAtOffset(72, 700);
+				for (String line : lines) {
+					content.showText(line);
+					content.newLineAtOffset(0, -18);
+				}
+				content.endText();
+			}
+			ByteArrayOutputStream out = new ByteArrayOutputStream();
+			document.save(out);
+			return out.toByteArray();
+		}
 	}
 
 	static String lines(String text, int start, int end) {

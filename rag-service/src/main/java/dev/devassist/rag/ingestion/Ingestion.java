@@ -164,7 +164,11 @@ public final class Ingestion {
 		if (extracted.text() == null) {
 			return Prepared.skipped(document, extracted.skipped());
 		}
-		String chunkPath = TextExtraction.isDocument(document.path()) ? document.path() + ".txt" : document.path();
+		boolean isDocument = TextExtraction.isDocument(document.path());
+		if (isDocument) {
+			changes.keepText(document, extracted.text());
+		}
+		String chunkPath = isDocument ? document.path() + ".txt" : document.path();
 		List<Chunk> chunks = this.chunker.chunk(chunkPath, extracted.text());
 		tracker.chunked();
 		return new Prepared(document, chunks, new float[chunks.size()][], null);

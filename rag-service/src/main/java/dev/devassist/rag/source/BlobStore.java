@@ -41,6 +41,17 @@ public interface BlobStore {
 	}
 
 	/**
+	 * The key of the text extracted from a document, beside its content.
+	 * @param tenant the tenant
+	 * @param sourceId the source
+	 * @param sha256 the document's content hash
+	 * @return the key
+	 */
+	static String textKey(String tenant, String sourceId, String sha256) {
+		return key(tenant, sourceId, sha256) + ".txt";
+	}
+
+	/**
 	 * The prefix of every key of a source.
 	 * @param tenant the tenant
 	 * @param sourceId the source

@@ -1,5 +1,6 @@
 package dev.devassist.rag.source;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -158,6 +159,17 @@ public final class SourceFiles {
 			byte[] bytes = this.snapshot.read(document.contentHash());
 			this.blobs.put(key, bytes);
 			return Optional.of(bytes);
+		}
+
+		/**
+		 * Keeps the text extracted from a document (PDF, Office), since its chunks' line
+		 * numbers count lines of that text, not of the file's bytes.
+		 * @param document the file
+		 * @param text its extracted text
+		 */
+		public void keepText(Document document, String text) {
+			this.blobs.put(BlobStore.textKey(this.source.tenant(), this.source.id(), document.contentHash()),
+					text.getBytes(StandardCharsets.UTF_8));
 		}
 
 		@Override

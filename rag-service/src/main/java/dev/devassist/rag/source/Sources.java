@@ -15,6 +15,7 @@ import dev.devassist.rag.chunking.Languages;
 import dev.devassist.rag.index.ChunkIndex;
 import dev.devassist.rag.ingestion.Job;
 import dev.devassist.rag.ingestion.JobScheduler;
+import dev.devassist.rag.ingestion.TextExtraction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -192,7 +193,9 @@ public final class Sources {
 		}
 		Document document = this.repository.document(tenant, sourceId, path)
 			.orElseThrow(() -> ApiException.notFound("Source " + sourceId + " has no file '" + path + "'."));
-		byte[] bytes = this.blobs.get(BlobStore.key(tenant, sourceId, document.contentHash()))
+		String key = TextExtraction.isDocument(path) ? BlobStore.textKey(tenant, sourceId, document.contentHash())
+				: BlobStore.key(tenant, sourceId, document.contentHash());
+		byte[] bytes = this.blobs.get(key)
 			.orElseThrow(() -> ApiException
 				.notFound("The file '" + path + "' is not stored yet; it is still being" + " indexed."));
 		String[] all = new String(bytes, StandardCharsets.UTF_8).split("\r?\n", -1);
