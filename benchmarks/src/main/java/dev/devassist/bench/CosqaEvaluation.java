@@ -93,46 +93,16 @@ public final class CosqaEvaluation {
 				return source.path("id").asString();
 			}
 		}
-		long started = System.nanoTime();
-		String sourceId = null;
-		List<String> jobs = new ArrayList<>();
-		Map<String, byte[]> batch = new LinkedHashMap<>();
+		Map<String, byte[]> files = new LinkedHashMap<>();
 		for (Map.Entry<Integer, String> function : corpus.entrySet()) {
-			batch.put("functions/f" + function.getKey() + ".py", function.getValue().getBytes(StandardCharsets.UTF_8));
-			if (batch.size() == FILES_PER_UPLOAD) {
-				sourceId = upload(rag, sourceId, batch, jobs, name);
-				batch.clear();
-			}
+			files.put("functions/f" + function.getKey() + ".py", function.getValue().getBytes(StandardCharsets.UTF_8));
 		}
-		if (!batch.isEmpty()) {
-			sourceId = upload(rag, sourceId, batch, jobs, name);
-		}
-		int chunks = 0;
-		for (String job : jobs) {
-			JsonNode ended = rag.awaitJob(job);
-			if (!ended.path("status").asString().equals("SUCCEEDED")) {
-				throw new IllegalStateException("Ingestion job " + job + " ended " + ended);
-			}
-			chunks += ended.path("progress").path("chunksEmbedded").asInt();
-		}
+		long started = System.nanoTime();
+		RagClient.Uploaded uploaded = rag.uploadAll(files, name, FILES_PER_UPLOAD);
 		double seconds = (System.nanoTime() - started) / 1e9;
 		System.out.printf("Ingested %d functions (%d chunks) in %.1f s: %.1f chunks/s through the API.%n",
-				corpus.size(), chunks, seconds, chunks / seconds);
-		return sourceId;
-	}
-
-	private static String upload(RagClient rag, String sourceId, Map<String, byte[]> batch, List<String> jobs,
-			String name) {
-		if (sourceId == null) {
-			JsonNode created = rag.upload("/api/sources/uploads", batch, name);
-			jobs.add(created.path("job").path("id").asString());
-			return created.path("source").path("id").asString();
-		}
-		JsonNode job = rag.upload("/api/sources/" + sourceId + "/files", batch, null);
-		if (!jobs.contains(job.path("id").asString())) {
-			jobs.add(job.path("id").asString());
-		}
-		return sourceId;
+				corpus.size(), uploaded.chunks(), seconds, uploaded.chunks() / seconds);
+		return uploaded.sourceId();
 	}
 
 	private static int[] ranks(RagClient rag, String sourceId, List<Query> queries, String mode, Double weight) {

@@ -61,40 +61,19 @@ public final class RagBenchmark {
 	private static void load(RagClient rag, Path data, int copies) throws IOException {
 		List<String> functions = functions(data);
 		List<String> words = vocabulary(functions);
-		long started = System.nanoTime();
-		String sourceId = null;
-		List<String> jobs = new ArrayList<>();
+		Map<String, byte[]> files = new LinkedHashMap<>();
 		for (int copy = 0; copy < copies; copy++) {
 			Random random = new Random(copy);
-			Map<String, byte[]> batch = new LinkedHashMap<>();
 			for (int i = 0; i < functions.size(); i++) {
 				String variant = variant(functions.get(i), copy, words, random);
-				batch.put("copy" + copy + "/f" + i + ".py", variant.getBytes(StandardCharsets.UTF_8));
-				if (batch.size() == 900 || i == functions.size() - 1) {
-					if (sourceId == null) {
-						JsonNode created = rag.upload("/api/sources/uploads", batch, "search-benchmark");
-						sourceId = created.path("source").path("id").asString();
-						jobs.add(created.path("job").path("id").asString());
-					}
-					else {
-						String job = rag.upload("/api/sources/" + sourceId + "/files", batch, null)
-							.path("id")
-							.asString();
-						if (!jobs.contains(job)) {
-							jobs.add(job);
-						}
-					}
-					batch.clear();
-				}
+				files.put("copy" + copy + "/f" + i + ".py", variant.getBytes(StandardCharsets.UTF_8));
 			}
 		}
-		long chunks = 0;
-		for (String job : jobs) {
-			chunks += rag.awaitJob(job).path("progress").path("chunksEmbedded").asLong();
-		}
-		JsonNode source = rag.get("/api/sources/" + sourceId);
+		long started = System.nanoTime();
+		RagClient.Uploaded uploaded = rag.uploadAll(files, "search-benchmark", 900);
+		JsonNode source = rag.get("/api/sources/" + uploaded.sourceId());
 		System.out.printf("Loaded %d files, %d chunks (index now holds %d for the source) in %.0f s.%n",
-				source.path("fileCount").asInt(), chunks, source.path("chunkCount").asInt(),
+				source.path("fileCount").asInt(), uploaded.chunks(), source.path("chunkCount").asInt(),
 				(System.nanoTime() - started) / 1e9);
 	}
 
@@ -154,33 +133,13 @@ public final class RagBenchmark {
 		raw(proxy, model, all.subList(all.size() - Math.min(300, all.size() - files), all.size()));
 		double rawBefore = raw(proxy, model, functions);
 		String run = Long.toString(System.currentTimeMillis(), 36);
-		long started = System.nanoTime();
-		JsonNode created = null;
-		List<String> jobs = new ArrayList<>();
 		Map<String, byte[]> upload = new LinkedHashMap<>();
 		for (int i = 0; i < functions.size(); i++) {
 			upload.put("ingest-" + run + "/f" + i + ".py", functions.get(i).getBytes(StandardCharsets.UTF_8));
-			if (upload.size() == 5000 || i == functions.size() - 1) {
-				if (created == null) {
-					created = rag.upload("/api/sources/uploads", upload, "ingest-benchmark-" + run);
-					jobs.add(created.path("job").path("id").asString());
-				}
-				else {
-					String job = rag
-						.upload("/api/sources/" + created.path("source").path("id").asString() + "/files", upload, null)
-						.path("id")
-						.asString();
-					if (!jobs.contains(job)) {
-						jobs.add(job);
-					}
-				}
-				upload.clear();
-			}
 		}
-		long chunks = 0;
-		for (String job : jobs) {
-			chunks += rag.awaitJob(job).path("progress").path("chunksEmbedded").asLong();
-		}
+		long started = System.nanoTime();
+		RagClient.Uploaded uploaded = rag.uploadAll(upload, "ingest-benchmark-" + run, 5000);
+		long chunks = uploaded.chunks();
 		double seconds = (System.nanoTime() - started) / 1e9;
 		double ingested = chunks / seconds;
 		double rawAfter = raw(proxy, model, functions);
@@ -191,7 +150,7 @@ public final class RagBenchmark {
 		System.out.printf("%-44s %10d %10.1f%n", "raw embedding through the proxy (after)", files, rawAfter);
 		System.out.printf("%nIngestion / raw = %.2f (target >= 0.80); upload to job end, including parsing,"
 				+ " chunking, storing, PostgreSQL and the index.%n", ingested / rawMean);
-		rag.delete("/api/sources/" + created.path("source").path("id").asString());
+		rag.delete("/api/sources/" + uploaded.sourceId());
 	}
 
 	private static double raw(String proxy, String model, List<String> texts) throws Exception {

@@ -10,6 +10,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -76,6 +78,48 @@ final class RagClient {
 		return send(request(path).header("Content-Type", "multipart/form-data; boundary=" + boundary)
 			.POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
 			.build(), 0);
+	}
+
+	/**
+	 * Uploads files into one new source, so many per request, and waits for every job.
+	 * @param files the files, by path
+	 * @param name the source's name
+	 * @param perRequest files per multipart request
+	 * @return the source and the chunks its jobs embedded
+	 */
+	Uploaded uploadAll(Map<String, byte[]> files, String name, int perRequest) {
+		String sourceId = null;
+		List<String> jobs = new ArrayList<>();
+		Map<String, byte[]> batch = new LinkedHashMap<>();
+		int remaining = files.size();
+		for (Map.Entry<String, byte[]> file : files.entrySet()) {
+			batch.put(file.getKey(), file.getValue());
+			remaining--;
+			if (batch.size() < perRequest && remaining > 0) {
+				continue;
+			}
+			if (sourceId == null) {
+				JsonNode created = upload("/api/sources/uploads", batch, name);
+				sourceId = created.path("source").path("id").asString();
+				jobs.add(created.path("job").path("id").asString());
+			}
+			else {
+				String job = upload("/api/sources/" + sourceId + "/files", batch, null).path("id").asString();
+				if (!jobs.contains(job)) {
+					jobs.add(job);
+				}
+			}
+			batch.clear();
+		}
+		long chunks = 0;
+		for (String job : jobs) {
+			JsonNode ended = awaitJob(job);
+			if (!ended.path("status").asString().equals("SUCCEEDED")) {
+				throw new IllegalStateException("Ingestion job " + job + " ended " + ended);
+			}
+			chunks += ended.path("progress").path("chunksEmbedded").asLong();
+		}
+		return new Uploaded(sourceId, chunks);
 	}
 
 	/**
@@ -151,6 +195,15 @@ final class RagClient {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/**
+	 * Files uploaded into a source and ingested.
+	 *
+	 * @param sourceId the source
+	 * @param chunks the chunks its jobs embedded
+	 */
+	record Uploaded(String sourceId, long chunks) {
 	}
 
 }

@@ -1,9 +1,6 @@
 package dev.devassist.rag;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -104,17 +101,7 @@ class IngestionCrashIT {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.data.resolve("service.log").toFile()))
 			.start();
-		HttpClient http = HttpClient.newHttpClient();
-		URI ready = URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness");
-		await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
-			try {
-				return http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding())
-					.statusCode() == 200;
-			}
-			catch (IOException ex) {
-				return false;
-			}
-		});
+		TestPlatform.awaitReady(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"));
 		return process;
 	}
 

@@ -167,18 +167,25 @@ final class TestPlatform {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 			.start();
+		awaitReady(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"));
+		return process;
+	}
+
+	/**
+	 * Waits until a readiness URL answers 200.
+	 * @param readiness the URL
+	 */
+	static void awaitReady(URI readiness) {
 		HttpClient http = HttpClient.newHttpClient();
-		URI health = URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness");
-		await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
+		await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
 			try {
-				return http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding())
+				return http.send(HttpRequest.newBuilder(readiness).build(), HttpResponse.BodyHandlers.discarding())
 					.statusCode() == 200;
 			}
 			catch (IOException ex) {
 				return false;
 			}
 		});
-		return process;
 	}
 
 	static int freePort() {

@@ -5,14 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.TokenStream;
-import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -325,19 +322,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
 	}
 
 	private Map<String, Integer> terms(String text) {
-		Map<String, Integer> terms = new HashMap<>();
-		try (TokenStream stream = this.analyzer.tokenStream(TEXT, text)) {
-			CharTermAttribute term = stream.addAttribute(CharTermAttribute.class);
-			stream.reset();
-			while (stream.incrementToken() && terms.size() < MAX_QUERY_TERMS) {
-				terms.merge(term.toString(), 1, Integer::sum);
-			}
-			stream.end();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		return terms;
+		return CodeAnalyzer.termCounts(text, MAX_QUERY_TERMS);
 	}
 
 	private void delete(Term term) {

@@ -1,7 +1,5 @@
 package dev.devassist.rag.index;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,9 +48,6 @@ import io.qdrant.client.grpc.Points.ScoredPoint;
 import io.qdrant.client.grpc.Points.ScrollPoints;
 import io.qdrant.client.grpc.Points.ScrollResponse;
 import io.qdrant.client.grpc.Points.Vector;
-import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.TokenStream;
-import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,8 +121,6 @@ public final class QdrantChunkIndex implements ChunkIndex {
 	private static final String TEXT = "text";
 
 	private static final List<String> KEYWORD_FIELDS = List.of(TENANT, SOURCE, PATH, LANGUAGE, FILE_KEY);
-
-	private static final Analyzer ANALYZER = new CodeAnalyzer();
 
 	private final QdrantClient client;
 
@@ -516,19 +509,7 @@ public final class QdrantChunkIndex implements ChunkIndex {
 	}
 
 	static Map<String, Integer> terms(String text, int max) {
-		Map<String, Integer> terms = new HashMap<>();
-		try (TokenStream stream = ANALYZER.tokenStream(TEXT, text)) {
-			CharTermAttribute term = stream.addAttribute(CharTermAttribute.class);
-			stream.reset();
-			while (stream.incrementToken() && terms.size() < max) {
-				terms.merge(term.toString(), 1, Integer::sum);
-			}
-			stream.end();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		return terms;
+		return CodeAnalyzer.termCounts(text, max);
 	}
 
 	private static IndexHit hit(PointId id, Map<String, Value> payload, float score) {
