@@ -100,7 +100,8 @@ final class TestPlatform {
 				"--devassist.rag.redis.url=redis://127.0.0.1:" + this.redisPort,
 				"--devassist.rag.embedding.proxy-url=http://127.0.0.1:" + this.proxyPort,
 				"--devassist.rag.data-directory=" + data, "--devassist.identity.public-key=" + publicKeyPem(),
-				"--devassist.rag.ingestion.reclaim-after=5s", "--logging.level.root=WARN"));
+				"--devassist.rag.ingestion.reclaim-after=5s", "--logging.level.root=WARN",
+				"--logging.level.dev.devassist.rag.ingestion=DEBUG"));
 		// An extra argument replaces a default of the same name rather than joining it.
 		Map<String, String> byName = new LinkedHashMap<>();
 		for (String argument : arguments) {

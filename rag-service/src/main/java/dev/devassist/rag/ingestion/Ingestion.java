@@ -124,6 +124,7 @@ public final class Ingestion {
 			tracker.flush();
 			String reason = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
 			logger.warn("Ingestion job {} of source {} failed: {}", job.id(), source.id(), reason);
+			logger.debug("Ingestion job {} failed.", job.id(), ex);
 			this.sources.status(source.id(), Source.Status.FAILED, reason);
 			this.jobs.finished(job.id(), Job.Status.FAILED, reason);
 			return Job.Status.FAILED;

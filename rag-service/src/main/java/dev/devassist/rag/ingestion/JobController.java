@@ -90,7 +90,9 @@ class JobController {
 				.build());
 			Flux<ServerSentEvent<JobView>> heartbeats = Flux.interval(HEARTBEAT)
 				.map((tick) -> ServerSentEvent.<JobView>builder().comment("heartbeat").build());
-			return events.mergeWith(heartbeats.takeUntilOther(events.ignoreElements().then(Mono.just(0))));
+			// The heartbeats never end by themselves: the stream ends with the done
+			// event.
+			return events.mergeWith(heartbeats).takeUntil((event) -> "done".equals(event.event()));
 		}));
 	}
 
