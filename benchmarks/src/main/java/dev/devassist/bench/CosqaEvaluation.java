@@ -2,9 +2,7 @@ package dev.devassist.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,9 +40,9 @@ public final class CosqaEvaluation {
 		Map<String, String> options = Options.parse(args, "data", "url", "token-command");
 		Path data = Path.of(options.get("data"));
 		RagClient rag = new RagClient(options.get("url"), options.get("token-command"));
-		List<Query> queries = queries(data, Integer.parseInt(options.getOrDefault("queries", "500")));
+		List<Cosqa.Query> queries = Cosqa.queries(data, Integer.parseInt(options.getOrDefault("queries", "500")));
 
-		Map<Integer, String> corpus = corpus(data);
+		Map<Integer, String> corpus = Cosqa.functions(data);
 		if (options.containsKey("corpus")) {
 			corpus = subset(corpus, queries, Integer.parseInt(options.get("corpus")));
 		}
@@ -105,7 +103,7 @@ public final class CosqaEvaluation {
 		return uploaded.sourceId();
 	}
 
-	private static int[] ranks(RagClient rag, String sourceId, List<Query> queries, String mode, Double weight) {
+	private static int[] ranks(RagClient rag, String sourceId, List<Cosqa.Query> queries, String mode, Double weight) {
 		int[] ranks = new int[queries.size()];
 		for (int i = 0; i < queries.size(); i++) {
 			Map<String, Object> request = new LinkedHashMap<>();
@@ -158,19 +156,12 @@ public final class CosqaEvaluation {
 		System.out.printf("%-28s %8.3f %8.3f %10.3f %11.3f%n", name, m[0], m[1], m[2], m[3]);
 	}
 
-	private static Map<Integer, String> corpus(Path data) throws IOException {
-		JsonNode map = RagClient.JSON.readTree(Files.readString(data.resolve("code_idx_map.txt")));
-		Map<Integer, String> corpus = new LinkedHashMap<>();
-		map.properties().forEach((entry) -> corpus.put(entry.getValue().asInt(), entry.getKey()));
-		return corpus;
-	}
-
 	/**
 	 * For a smoke run: the queries' gold functions and the first others, up to a size.
 	 */
-	private static Map<Integer, String> subset(Map<Integer, String> corpus, List<Query> queries, int size) {
+	private static Map<Integer, String> subset(Map<Integer, String> corpus, List<Cosqa.Query> queries, int size) {
 		Map<Integer, String> subset = new LinkedHashMap<>();
-		for (Query query : queries) {
+		for (Cosqa.Query query : queries) {
 			subset.put(query.gold(), corpus.get(query.gold()));
 		}
 		for (Map.Entry<Integer, String> function : corpus.entrySet()) {
@@ -180,21 +171,6 @@ public final class CosqaEvaluation {
 			subset.putIfAbsent(function.getKey(), function.getValue());
 		}
 		return subset;
-	}
-
-	private static List<Query> queries(Path data, int limit) throws IOException {
-		JsonNode list = RagClient.JSON.readTree(Files.readString(data.resolve("cosqa-dev-500.json")));
-		List<Query> queries = new ArrayList<>();
-		for (JsonNode query : list) {
-			if (queries.size() == limit) {
-				break;
-			}
-			queries.add(new Query(query.path("doc").asString(), query.path("retrieval_idx").asInt()));
-		}
-		return queries;
-	}
-
-	private record Query(String text, int gold) {
 	}
 
 }

@@ -6,7 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +58,7 @@ public final class RagBenchmark {
 	}
 
 	private static void load(RagClient rag, Path data, int copies) throws IOException {
-		List<String> functions = functions(data);
+		List<String> functions = List.copyOf(Cosqa.functions(data).values());
 		List<String> words = vocabulary(functions);
 		Map<String, byte[]> files = new LinkedHashMap<>();
 		for (int copy = 0; copy < copies; copy++) {
@@ -78,7 +77,7 @@ public final class RagBenchmark {
 	}
 
 	private static void search(RagClient rag, Path data, int seconds) throws Exception {
-		List<String> queries = queries(data);
+		List<String> queries = Cosqa.queries(data, Integer.MAX_VALUE).stream().map(Cosqa.Query::text).toList();
 		run(rag, queries, 1, Math.max(3, seconds / 3), false);
 		System.out.printf("%n%-10s %8s %9s %9s %9s %9s %8s%n", "clients", "requests", "req/s", "p50 ms", "p95 ms",
 				"p99 ms", "errors");
@@ -126,7 +125,7 @@ public final class RagBenchmark {
 	}
 
 	private static void ingest(RagClient rag, Path data, int files, String proxy, String model) throws Exception {
-		List<String> all = functions(data);
+		List<String> all = List.copyOf(Cosqa.functions(data).values());
 		List<String> functions = all.subList(0, files);
 		// The model's first runs are slower (allocation, JIT); warm it on other texts
 		// first.
@@ -212,21 +211,6 @@ public final class RagBenchmark {
 			return 0;
 		}
 		return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] / 1e6;
-	}
-
-	private static List<String> functions(Path data) throws IOException {
-		JsonNode map = RagClient.JSON.readTree(Files.readString(data.resolve("code_idx_map.txt")));
-		List<String> functions = new ArrayList<>();
-		map.properties().forEach((entry) -> functions.add(entry.getKey()));
-		return functions;
-	}
-
-	private static List<String> queries(Path data) throws IOException {
-		List<String> queries = new ArrayList<>();
-		for (JsonNode query : RagClient.JSON.readTree(Files.readString(data.resolve("cosqa-dev-500.json")))) {
-			queries.add(query.path("doc").asString());
-		}
-		return queries;
 	}
 
 }

@@ -98,7 +98,7 @@ public class PlatformAutoConfiguration {
 		})
 			.oauth2ResourceServer((server) -> server.jwt((jwt) -> jwt.jwtDecoder(decoder))
 				.authenticationEntryPoint(PlatformAutoConfiguration::unauthorized)
-				.accessDeniedHandler((exchange, denied) -> Problems.write(exchange, HttpStatus.FORBIDDEN,
+				.accessDeniedHandler((exchange, denied) -> Problems.write(exchange, HttpStatus.FORBIDDEN, "forbidden",
 						"The token does not allow this request.")))
 			.exceptionHandling((handling) -> handling.authenticationEntryPoint(PlatformAutoConfiguration::unauthorized))
 			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
@@ -116,7 +116,7 @@ public class PlatformAutoConfiguration {
 			.set(HttpHeaders.WWW_AUTHENTICATE, presented ? "Bearer error=\"invalid_token\"" : "Bearer");
 		String detail = presented ? "The bearer token was refused: " + ex.getMessage()
 				: "This route needs the gateway's identity token: send 'Authorization: Bearer <token>'.";
-		return Problems.write(exchange, HttpStatus.UNAUTHORIZED, detail);
+		return Problems.write(exchange, HttpStatus.UNAUTHORIZED, "unauthorized", detail);
 	}
 
 	private static String pem(IdentityProperties properties) {

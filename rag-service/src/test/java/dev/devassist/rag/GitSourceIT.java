@@ -60,7 +60,7 @@ class GitSourceIT {
 		write(repository, "src/weather.py", "def forecast_rain(city):\n    return city.clouds > 0.8\n");
 		write(repository, "README.md", "# Demo\n\nA small demo repository.\n");
 		commit(repository, "first");
-		JsonNode created = Api.json(api.postJson("acme", "/api/sources", Map.of("location", repository.toString())));
+		JsonNode created = addRepository(repository);
 		String sourceId = created.path("source").path("id").asString();
 		JsonNode first = api.awaitJob("acme", created.path("job").path("id").asString());
 
@@ -68,8 +68,7 @@ class GitSourceIT {
 		delete(repository, "src/legacy.py");
 		rename(repository, "src/weather.py", "src/climate.py");
 		commit(repository, "second");
-		JsonNode second = api.awaitJob("acme",
-				Api.json(api.postJson("acme", "/api/sources/" + sourceId + "/sync", "{}")).path("id").asString());
+		JsonNode second = sync(sourceId);
 
 		assertThat(first.path("progress").path("filesIndexed").asInt()).isEqualTo(4);
 		assertThat(second.path("status").asString()).isEqualTo("SUCCEEDED");
@@ -85,12 +84,11 @@ class GitSourceIT {
 		Path repository = repository("unchanged");
 		write(repository, "main.go", "package main\n\nfunc main() {\n\tprintln(\"hello\")\n}\n");
 		commit(repository, "only");
-		JsonNode created = Api.json(api.postJson("acme", "/api/sources", Map.of("location", repository.toString())));
+		JsonNode created = addRepository(repository);
 		String sourceId = created.path("source").path("id").asString();
 		api.awaitJob("acme", created.path("job").path("id").asString());
 
-		JsonNode again = api.awaitJob("acme",
-				Api.json(api.postJson("acme", "/api/sources/" + sourceId + "/sync", "{}")).path("id").asString());
+		JsonNode again = sync(sourceId);
 
 		assertThat(again.path("status").asString()).isEqualTo("SUCCEEDED");
 		assertThat(again.path("progress").path("chunksEmbedded").asInt()).isZero();
@@ -102,7 +100,7 @@ class GitSourceIT {
 		Path repository = repository("webhook");
 		write(repository, "a.py", "def a():\n    return 1\n");
 		commit(repository, "only");
-		JsonNode created = Api.json(api.postJson("acme", "/api/sources", Map.of("location", repository.toString())));
+		JsonNode created = addRepository(repository);
 		String sourceId = created.path("source").path("id").asString();
 		String secret = created.path("webhookSecret").asString();
 		api.awaitJob("acme", created.path("job").path("id").asString());
@@ -124,6 +122,15 @@ class GitSourceIT {
 		assertThat(api.awaitJob("acme", Api.json(pushed).path("job").asString()).path("status").asString())
 			.isEqualTo("SUCCEEDED");
 		assertThat(forged.statusCode()).isEqualTo(401);
+	}
+
+	private static JsonNode addRepository(Path repository) {
+		return Api.json(api.postJson("acme", "/api/sources", Map.of("location", repository.toString())));
+	}
+
+	private static JsonNode sync(String sourceId) {
+		JsonNode job = Api.json(api.postJson("acme", "/api/sources/" + sourceId + "/sync", "{}"));
+		return api.awaitJob("acme", job.path("id").asString());
 	}
 
 	private java.util.List<String> paths(String tenant, String query) {

@@ -2,8 +2,10 @@ package dev.devassist.platform.identity;
 
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -37,6 +39,18 @@ public record Caller(String subject, String tenant, Set<String> roles, Set<Strin
 			.mapNotNull((context) -> context.getAuthentication())
 			.filter(JwtAuthenticationToken.class::isInstance)
 			.map((authentication) -> of(((JwtAuthenticationToken) authentication).getToken()));
+	}
+
+	/**
+	 * Runs blocking work (JDBC, files, a parser) for the current caller, off the event
+	 * loop.
+	 * @param <T> the work's result
+	 * @param work what to do for the caller
+	 * @return the result; empty outside an authenticated request
+	 */
+	public static <T> Mono<T> blocking(Function<Caller, T> work) {
+		return current()
+			.flatMap((caller) -> Mono.fromCallable(() -> work.apply(caller)).subscribeOn(Schedulers.boundedElastic()));
 	}
 
 	/**

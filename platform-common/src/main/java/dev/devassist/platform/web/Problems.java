@@ -27,12 +27,13 @@ public final class Problems {
 	 * Answers with a problem.
 	 * @param exchange the exchange
 	 * @param status the status
+	 * @param type a short stable name of the problem, as {@link ProblemAdvice} gives them
 	 * @param detail what was wrong, for the caller to read
 	 * @return completes when written
 	 */
-	public static Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String detail) {
+	public static Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String type, String detail) {
 		Map<String, Object> problem = new LinkedHashMap<>();
-		problem.put("type", "about:blank");
+		problem.put("type", ProblemAdvice.TYPE_BASE + type);
 		problem.put("title", status.getReasonPhrase());
 		problem.put("status", status.value());
 		problem.put("detail", detail);

@@ -14,7 +14,7 @@ public final class RejectedExchanges implements BeanPostProcessor {
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
 		if (bean instanceof WebFilterChainProxy proxy) {
 			proxy.setExchangeRejectedHandler((exchange, ex) -> Problems.write(exchange, HttpStatus.BAD_REQUEST,
-					"The request was refused before routing: " + ex.getMessage()
+					"rejected-request", "The request was refused before routing: " + ex.getMessage()
 							+ ". Paths may not hold encoded slashes, '..' segments or control characters."));
 		}
 		return bean;

@@ -1,7 +1,6 @@
 package dev.devassist.rag.embedding;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -112,13 +111,18 @@ public final class EmbeddingClient {
 						+ ((embedding != null) ? embedding.size() : 0) + " for model '" + this.model
 						+ "', but the index holds dimension " + this.dimension, false, null);
 			}
+			if (vectors[index] != null) {
+				// As many items as texts, none twice: then every text has its vector.
+				throw new EmbeddingException("The inference proxy answered text " + index + "'s embedding twice", false,
+						null);
+			}
 			float[] vector = new float[this.dimension];
 			for (int d = 0; d < vector.length; d++) {
 				vector[d] = (float) embedding.get(d).asDouble();
 			}
 			vectors[index] = vector;
 		}
-		return new ArrayList<>(List.of(vectors));
+		return List.of(vectors);
 	}
 
 	private static EmbeddingException refusal(WebClientResponseException ex) {

@@ -157,20 +157,24 @@ public final class Ingestion {
 	private Prepared prepare(Source source, SourceFiles.Changes changes, Document document, Tracker tracker) {
 		tracker.checkCancelled();
 		tracker.seen();
-		byte[] bytes = changes.read(document).orElse(null);
-		if (bytes == null) {
-			return Prepared.skipped(document, "its content is missing from the store");
-		}
-		TextExtraction.Extracted extracted = this.extraction.extract(document.path(), bytes);
-		if (extracted.text() == null) {
-			return Prepared.skipped(document, extracted.skipped());
-		}
 		boolean isDocument = TextExtraction.isDocument(document.path());
-		if (isDocument) {
-			changes.keepText(document, extracted.text());
+		String text = isDocument ? changes.keptText(document).orElse(null) : null;
+		if (text == null) {
+			byte[] bytes = changes.read(document).orElse(null);
+			if (bytes == null) {
+				return Prepared.skipped(document, "its content is missing from the store");
+			}
+			TextExtraction.Extracted extracted = this.extraction.extract(document.path(), bytes);
+			if (extracted.text() == null) {
+				return Prepared.skipped(document, extracted.skipped());
+			}
+			text = extracted.text();
+			if (isDocument) {
+				changes.keepText(document, text);
+			}
 		}
 		String chunkPath = isDocument ? document.path() + ".txt" : document.path();
-		List<Chunk> chunks = this.chunker.chunk(chunkPath, extracted.text());
+		List<Chunk> chunks = this.chunker.chunk(chunkPath, text);
 		tracker.chunked();
 		return new Prepared(document, chunks, new float[chunks.size()][], null);
 	}

@@ -49,19 +49,19 @@ class JobController {
 		if (limit < 1 || limit > 500) {
 			return Mono.error(ApiException.invalid("limit", "Parameter 'limit' must lie between 1 and 500."));
 		}
-		return blocking(
-				(caller) -> this.jobs.list(caller.tenant(), sourceId, limit).stream().map(JobView::of).toList());
+		return Caller
+			.blocking((caller) -> this.jobs.list(caller.tenant(), sourceId, limit).stream().map(JobView::of).toList());
 	}
 
 	@GetMapping("/{id}")
 	Mono<JobView> find(@PathVariable String id) {
-		return blocking((caller) -> JobView.of(job(caller, id)));
+		return Caller.blocking((caller) -> JobView.of(job(caller, id)));
 	}
 
 	@PostMapping("/{id}/cancel")
 	@ResponseStatus(HttpStatus.ACCEPTED)
 	Mono<JobView> cancel(@PathVariable String id) {
-		return blocking((caller) -> {
+		return Caller.blocking((caller) -> {
 			Job job = job(caller, id);
 			if (!this.jobs.requestCancel(caller.tenant(), id)) {
 				throw ApiException.conflict("Job " + id + " has already ended as " + job.status() + ".");
@@ -76,34 +76,37 @@ class JobController {
 	 */
 	@GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	Flux<ServerSentEvent<JobView>> events(@PathVariable String id) {
-		return Caller.current().flatMapMany((caller) -> blocking((c) -> job(c, id)).flatMapMany((first) -> {
-			Flux<JobView> views = Flux.interval(Duration.ZERO, POLL)
-				.onBackpressureDrop()
-				.concatMap((tick) -> Mono.fromCallable(() -> JobView.of(job(caller, id)))
-					.subscribeOn(Schedulers.boundedElastic()))
-				.distinctUntilChanged()
-				.takeUntil((view) -> view.status().isFinal())
-				.take(MAX_STREAM);
-			Flux<ServerSentEvent<JobView>> events = views.map((view) -> ServerSentEvent.builder(view)
-				.event(view.status().isFinal() ? "done" : "progress")
-				.id(String.valueOf(Objects.hash(view.progress(), view.status())))
-				.build());
-			Flux<ServerSentEvent<JobView>> heartbeats = Flux.interval(HEARTBEAT)
-				.map((tick) -> ServerSentEvent.<JobView>builder().comment("heartbeat").build());
-			// The heartbeats never end by themselves: the stream ends with the done
-			// event.
-			return events.mergeWith(heartbeats).takeUntil((event) -> "done".equals(event.event()));
-		}));
+		return Caller.current()
+			.flatMapMany((caller) -> view(caller, id).flatMapMany((first) -> progress(caller, id, first)));
+	}
+
+	private Flux<ServerSentEvent<JobView>> progress(Caller caller, String id, JobView first) {
+		// The first read, which also answers 404 for a job that is not the caller's, is
+		// the
+		// first event; polling starts one interval later.
+		Flux<JobView> views = Flux
+			.concat(Mono.just(first),
+					Flux.interval(POLL, POLL).onBackpressureDrop().concatMap((tick) -> view(caller, id)))
+			.distinctUntilChanged()
+			.takeUntil((view) -> view.status().isFinal())
+			.take(MAX_STREAM);
+		Flux<ServerSentEvent<JobView>> events = views.map((view) -> ServerSentEvent.builder(view)
+			.event(view.status().isFinal() ? "done" : "progress")
+			.id(String.valueOf(Objects.hash(view.progress(), view.status())))
+			.build());
+		Flux<ServerSentEvent<JobView>> heartbeats = Flux.interval(HEARTBEAT)
+			.map((tick) -> ServerSentEvent.<JobView>builder().comment("heartbeat").build());
+		// The heartbeats never end by themselves: the stream ends with the done event.
+		return events.mergeWith(heartbeats).takeUntil((event) -> "done".equals(event.event()));
+	}
+
+	private Mono<JobView> view(Caller caller, String id) {
+		return Mono.fromCallable(() -> JobView.of(job(caller, id))).subscribeOn(Schedulers.boundedElastic());
 	}
 
 	private Job job(Caller caller, String id) {
 		return this.jobs.find(caller.tenant(), id)
 			.orElseThrow(() -> ApiException.notFound("There is no job " + id + "."));
-	}
-
-	private static <T> Mono<T> blocking(java.util.function.Function<Caller, T> work) {
-		return Caller.current()
-			.flatMap((caller) -> Mono.fromCallable(() -> work.apply(caller)).subscribeOn(Schedulers.boundedElastic()));
 	}
 
 	/**

@@ -2,8 +2,10 @@ package dev.devassist.rag.search;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +52,7 @@ public final class HybridSearch {
 
 	private final RagProperties.Search properties;
 
-	private final MeterRegistry registry;
+	private final Map<SearchMode, Timer> latencies = new EnumMap<>(SearchMode.class);
 
 	/**
 	 * Wires the search.
@@ -64,7 +66,14 @@ public final class HybridSearch {
 		this.index = index;
 		this.embeddings = embeddings;
 		this.properties = properties;
-		this.registry = registry;
+		for (SearchMode mode : SearchMode.values()) {
+			this.latencies.put(mode,
+					Timer.builder("rag.search")
+						.description("Searches answered, from the request to the ranked hits, query embedding included")
+						.tag("mode", mode.name().toLowerCase(Locale.ROOT))
+						.publishPercentileHistogram()
+						.register(registry));
+		}
 	}
 
 	/**
@@ -111,24 +120,28 @@ public final class HybridSearch {
 		};
 		List<SearchHit> hits = new ArrayList<>(query.limit());
 		Map<String, Integer> perFile = new HashMap<>();
+		Map<String, FileText> files = new HashMap<>();
 		for (IndexHit hit : ranked) {
 			if (hits.size() == query.limit()) {
 				break;
 			}
-			int taken = perFile.merge(hit.sourceId() + '\u0000' + hit.path(), 1, Integer::sum);
+			String file = hit.sourceId() + '\u0000' + hit.path();
+			int taken = perFile.merge(file, 1, Integer::sum);
 			if (taken <= query.maxPerFile()) {
-				hits.add(cite(hit, query));
+				FileText text = (query.context() > 0)
+						? files.computeIfAbsent(file, (key) -> fileText(query.filter().tenant(), hit)) : null;
+				hits.add(cite(hit, query, text));
 			}
 		}
 		return new Answer(answered, hits, embedded.degraded());
 	}
 
-	private SearchHit cite(IndexHit hit, Query query) {
+	private SearchHit cite(IndexHit hit, Query query, @Nullable FileText file) {
 		String snippet = hit.text();
 		int first = hit.startLine();
 		int last = hit.endLine();
-		if (query.context() > 0) {
-			Widened widened = widen(hit, query);
+		if (file != null) {
+			Widened widened = widen(hit, query.context(), file);
 			snippet = widened.text();
 			first = widened.first();
 			last = widened.last();
@@ -139,36 +152,39 @@ public final class HybridSearch {
 				hit.language(), hit.score(), snippet, first, last, link);
 	}
 
-	private Widened widen(IndexHit hit, Query query) {
+	/**
+	 * A file's lines as its chunks hold them, read once per search however many of its
+	 * hits are widened. Lines no chunk holds are blank ones.
+	 */
+	private FileText fileText(String tenant, IndexHit hit) {
 		Map<Integer, String> lines = new HashMap<>();
 		int lastLine = 0;
-		for (IndexHit chunk : this.index.fileChunks(query.filter().tenant(), hit.sourceId(), hit.path())) {
+		for (IndexHit chunk : this.index.fileChunks(tenant, hit.sourceId(), hit.path())) {
 			String[] text = chunk.text().split("\n", -1);
 			for (int i = 0; i < text.length; i++) {
 				lines.putIfAbsent(chunk.startLine() + i, text[i]);
 			}
 			lastLine = Math.max(lastLine, chunk.endLine());
 		}
-		int first = Math.max(1, hit.startLine() - query.context());
-		int last = Math.min(Math.max(lastLine, hit.endLine()), hit.endLine() + query.context());
+		return new FileText(lines, lastLine);
+	}
+
+	private static Widened widen(IndexHit hit, int context, FileText file) {
+		int first = Math.max(1, hit.startLine() - context);
+		int last = Math.min(Math.max(file.lastLine(), hit.endLine()), hit.endLine() + context);
 		StringBuilder text = new StringBuilder();
 		for (int line = first; line <= last; line++) {
 			if (line > first) {
 				text.append('\n');
 			}
-			text.append(lines.getOrDefault(line, ""));
+			text.append(file.lines().getOrDefault(line, ""));
 		}
 		return new Widened(text.toString(), first, last);
 	}
 
 	private SearchResult result(Query query, Answer answer, long started) {
 		long nanos = System.nanoTime() - started;
-		Timer.builder("rag.search")
-			.description("Searches answered, from the request to the ranked hits, query embedding included")
-			.tag("mode", answer.mode().name().toLowerCase())
-			.publishPercentileHistogram()
-			.register(this.registry)
-			.record(nanos, TimeUnit.NANOSECONDS);
+		this.latencies.get(answer.mode()).record(nanos, TimeUnit.NANOSECONDS);
 		return new SearchResult(query.text(), answer.mode(), answer.hits(), Duration.ofNanos(nanos).toMillis(),
 				answer.degraded());
 	}
@@ -250,6 +266,9 @@ public final class HybridSearch {
 	}
 
 	private record Widened(String text, int first, int last) {
+	}
+
+	private record FileText(Map<Integer, String> lines, int lastLine) {
 	}
 
 }

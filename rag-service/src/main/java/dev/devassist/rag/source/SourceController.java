@@ -9,7 +9,6 @@ import dev.devassist.rag.ingestion.Job;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -50,7 +49,7 @@ class SourceController {
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	@ResponseStatus(HttpStatus.CREATED)
 	Mono<Sources.Created> addGit(@RequestBody Sources.GitSourceRequest request) {
-		return blocking((caller) -> this.sources.addGit(caller.tenant(), request));
+		return Caller.blocking((caller) -> this.sources.addGit(caller.tenant(), request));
 	}
 
 	@PostMapping(path = "/uploads", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -58,48 +57,49 @@ class SourceController {
 	Mono<Sources.Created> addUpload(@RequestPart(name = "files", required = false) @Nullable Flux<Part> files,
 			@RequestPart(name = "name", required = false) @Nullable String name) {
 		return parts(files)
-			.flatMap((parts) -> blocking((caller) -> this.sources.addUpload(caller.tenant(), name, parts)));
+			.flatMap((parts) -> Caller.blocking((caller) -> this.sources.addUpload(caller.tenant(), name, parts)));
 	}
 
 	@PostMapping(path = "/{id}/files", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
 	@ResponseStatus(HttpStatus.ACCEPTED)
 	Mono<Job> addFiles(@PathVariable String id,
 			@RequestPart(name = "files", required = false) @Nullable Flux<Part> files) {
-		return parts(files).flatMap((parts) -> blocking((caller) -> this.sources.addFiles(caller.tenant(), id, parts)));
+		return parts(files)
+			.flatMap((parts) -> Caller.blocking((caller) -> this.sources.addFiles(caller.tenant(), id, parts)));
 	}
 
 	@GetMapping
 	Mono<List<Source>> list() {
-		return blocking((caller) -> this.sources.list(caller.tenant()));
+		return Caller.blocking((caller) -> this.sources.list(caller.tenant()));
 	}
 
 	@GetMapping("/{id}")
 	Mono<Source> find(@PathVariable String id) {
-		return blocking((caller) -> this.sources.find(caller.tenant(), id));
+		return Caller.blocking((caller) -> this.sources.find(caller.tenant(), id));
 	}
 
 	@GetMapping("/{id}/documents")
 	Mono<List<Document>> documents(@PathVariable String id) {
-		return blocking((caller) -> this.sources.documents(caller.tenant(), id));
+		return Caller.blocking((caller) -> this.sources.documents(caller.tenant(), id));
 	}
 
 	@GetMapping("/{id}/files/**")
 	Mono<Sources.FileLines> lines(@PathVariable String id, @RequestParam(defaultValue = "1") int start,
 			@RequestParam(required = false) @Nullable Integer end, ServerWebExchange exchange) {
 		String path = filePath(exchange, id);
-		return blocking((caller) -> this.sources.lines(caller.tenant(), id, path, start, end));
+		return Caller.blocking((caller) -> this.sources.lines(caller.tenant(), id, path, start, end));
 	}
 
 	@PostMapping("/{id}/sync")
 	@ResponseStatus(HttpStatus.ACCEPTED)
 	Mono<Job> sync(@PathVariable String id) {
-		return blocking((caller) -> this.sources.sync(caller.tenant(), id, Job.Trigger.SYNC));
+		return Caller.blocking((caller) -> this.sources.sync(caller.tenant(), id, Job.Trigger.SYNC));
 	}
 
 	@DeleteMapping("/{id}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	Mono<Void> delete(@PathVariable String id) {
-		return blocking((caller) -> {
+		return Caller.blocking((caller) -> {
 			this.sources.delete(caller.tenant(), id);
 			return Boolean.TRUE;
 		}).then();
@@ -150,11 +150,6 @@ class SourceController {
 			throw ApiException.invalid("path", "Name a file after /files/.");
 		}
 		return path.toString();
-	}
-
-	private static <T> Mono<T> blocking(java.util.function.Function<Caller, T> work) {
-		return Caller.current()
-			.flatMap((caller) -> Mono.fromCallable(() -> work.apply(caller)).subscribeOn(Schedulers.boundedElastic()));
 	}
 
 }

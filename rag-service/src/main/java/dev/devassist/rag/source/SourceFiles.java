@@ -162,6 +162,20 @@ public final class SourceFiles {
 		}
 
 		/**
+		 * The text extracted from a document when it was uploaded, so it is not parsed
+		 * twice.
+		 * @param document the file
+		 * @return the text, or empty when none was kept (as for git sources)
+		 */
+		public Optional<String> keptText(Document document) {
+			if (this.snapshot != null) {
+				return Optional.empty();
+			}
+			return this.blobs.get(BlobStore.textKey(this.source.tenant(), this.source.id(), document.contentHash()))
+				.map((bytes) -> new String(bytes, StandardCharsets.UTF_8));
+		}
+
+		/**
 		 * Keeps the text extracted from a document (PDF, Office), since its chunks' line
 		 * numbers count lines of that text, not of the file's bytes.
 		 * @param document the file

@@ -23,6 +23,9 @@ public class SourceRepository {
 	private static final String COLUMNS = "id, tenant, kind, name, location, branch, status, error, indexed_commit,"
 			+ " file_count, chunk_count, created_at, updated_at";
 
+	private static final String DOCUMENT_COLUMNS = "path, content_hash, indexed_hash, language, size_bytes,"
+			+ " chunk_count, status, reason";
+
 	private final JdbcClient jdbc;
 
 	private final TransactionTemplate transactions;
@@ -151,8 +154,7 @@ public class SourceRepository {
 
 	public List<Document> documents(String tenant, String sourceId) {
 		return this.jdbc
-			.sql("select path, content_hash, indexed_hash, language, size_bytes, chunk_count, status, reason"
-					+ " from documents where tenant = ? and source_id = ? order by path")
+			.sql("select " + DOCUMENT_COLUMNS + " from documents where tenant = ? and source_id = ? order by path")
 			.params(tenant, sourceId)
 			.query(SourceRepository::document)
 			.list();
@@ -160,8 +162,7 @@ public class SourceRepository {
 
 	public Optional<Document> document(String tenant, String sourceId, String path) {
 		return this.jdbc
-			.sql("select path, content_hash, indexed_hash, language, size_bytes, chunk_count, status, reason"
-					+ " from documents where tenant = ? and source_id = ? and path = ?")
+			.sql("select " + DOCUMENT_COLUMNS + " from documents where tenant = ? and source_id = ? and path = ?")
 			.params(tenant, sourceId, path)
 			.query(SourceRepository::document)
 			.optional();
@@ -175,11 +176,7 @@ public class SourceRepository {
 	 * @param chunkCount the chunks indexed
 	 */
 	public void documentIndexed(String sourceId, String path, String hash, int chunkCount) {
-		this.jdbc
-			.sql("update documents set indexed_hash = ?, chunk_count = ?, status = 'indexed', reason = null,"
-					+ " updated_at = now() where source_id = ? and path = ?")
-			.params(hash, chunkCount, sourceId, path)
-			.update();
+		looked(sourceId, path, hash, chunkCount, "indexed", null);
 	}
 
 	/**
@@ -190,10 +187,15 @@ public class SourceRepository {
 	 * @param reason why it was left out
 	 */
 	public void documentSkipped(String sourceId, String path, String hash, String reason) {
+		looked(sourceId, path, hash, 0, "skipped", reason);
+	}
+
+	private void looked(String sourceId, String path, String hash, int chunkCount, String status,
+			@Nullable String reason) {
 		this.jdbc
-			.sql("update documents set indexed_hash = ?, chunk_count = 0, status = 'skipped', reason = ?,"
-					+ " updated_at = now() where source_id = ? and path = ?")
-			.params(hash, reason, sourceId, path)
+			.sql("update documents set indexed_hash = ?, chunk_count = ?, status = ?, reason = ?, updated_at = now()"
+					+ " where source_id = ? and path = ?")
+			.params(hash, chunkCount, status, reason, sourceId, path)
 			.update();
 	}
 

@@ -221,6 +221,10 @@ public final class Sources {
 		for (Uploads.UploadedFile file : files) {
 			String hash = sha256(file.bytes());
 			this.blobs.put(BlobStore.key(source.tenant(), source.id(), hash), file.bytes());
+			if (file.text() != null) {
+				this.blobs.put(BlobStore.textKey(source.tenant(), source.id(), hash),
+						file.text().getBytes(StandardCharsets.UTF_8));
+			}
 			hashes.add(hash);
 		}
 		// One transaction for all the records: a commit per file would cost a disk flush

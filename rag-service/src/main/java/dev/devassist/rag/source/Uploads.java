@@ -15,6 +15,7 @@ import java.util.zip.ZipInputStream;
 import dev.devassist.platform.web.ApiException;
 import dev.devassist.rag.chunking.Languages;
 import dev.devassist.rag.ingestion.TextExtraction;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
 
@@ -78,7 +79,8 @@ final class Uploads {
 			throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "unreadable-file",
 					"The file '" + path + "' cannot be read: " + extracted.skipped() + ".", "files");
 		}
-		return new UploadedFile(path, bytes);
+		// A document's text is kept, so that ingestion need not parse it again.
+		return new UploadedFile(path, bytes, TextExtraction.isDocument(path) ? extracted.text() : null);
 	}
 
 	private List<UploadedFile> archive(String archivePath, byte[] bytes) {
@@ -157,8 +159,9 @@ final class Uploads {
 	 *
 	 * @param path its path in the source
 	 * @param bytes its content
+	 * @param text the text extracted from it, for a document (PDF, Office)
 	 */
-	record UploadedFile(String path, byte[] bytes) {
+	record UploadedFile(String path, byte[] bytes, @Nullable String text) {
 	}
 
 }
