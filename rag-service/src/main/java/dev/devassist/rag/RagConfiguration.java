@@ -9,6 +9,8 @@ import dev.devassist.rag.search.HybridSearch;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -39,6 +41,19 @@ class RagConfiguration {
 			.description("Chunks in the index, over all tenants")
 			.register(registry);
 		return index;
+	}
+
+	/**
+	 * The index's health, part of liveness: a Lucene writer that closed after a failed
+	 * write stays closed, and only a restart of the instance opens it again.
+	 */
+	@Bean
+	HealthIndicator chunkIndexHealthIndicator(ChunkIndex index) {
+		return () -> {
+			String failure = (index instanceof LuceneChunkIndex lucene) ? lucene.writeFailure() : null;
+			Health.Builder health = (failure != null) ? Health.down().withDetail("reason", failure) : Health.up();
+			return health.withDetail("model", index.space().model()).build();
+		};
 	}
 
 	@Bean

@@ -3,6 +3,7 @@ package dev.devassist.rag;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -25,6 +26,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * rag-service end to end over HTTP against real PostgreSQL, Redis and the inference
@@ -169,6 +171,29 @@ class RagServiceIT {
 		assertThat(job.path("status").asString()).isEqualTo("CANCELLED");
 		assertThat(job.path("progress").path("filesIndexed").asInt()).isLessThan(400);
 		assertThat(api.postJson("cancel", "/api/jobs/" + jobId + "/cancel", "{}").statusCode()).isEqualTo(409);
+	}
+
+	@Test
+	void whenAJobIsCancelledWhileItWritesThenLaterJobsStillIndex() {
+		JsonNode created = Api.json(api.upload("cancel-late", "/api/sources/uploads", manyFiles("late", 600)));
+		String jobId = created.path("job").path("id").asString();
+		await().atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> Api.json(api.get("cancel-late", "/api/jobs/" + jobId))
+				.path("progress")
+				.path("filesIndexed")
+				.asInt() > 0);
+		api.postJson("cancel-late", "/api/jobs/" + jobId + "/cancel", "{}");
+		api.awaitJob("cancel-late", jobId);
+
+		JsonNode next = Api.json(api.upload("cancel-late", "/api/sources/uploads", manyFiles("after", 3)));
+		JsonNode job = api.awaitJob("cancel-late", next.path("job").path("id").asString());
+		HttpResponse<String> liveness = api.get(null, "/actuator/health/liveness");
+
+		assertThat(job.path("status").asString()).isEqualTo("SUCCEEDED");
+		assertThat(job.path("progress").path("filesIndexed").asInt()).isEqualTo(3);
+		assertThat(liveness.statusCode()).isEqualTo(200);
+		assertThat(liveness.body()).contains("\"UP\"");
 	}
 
 	@Test

@@ -8,6 +8,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
@@ -36,11 +42,14 @@ import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.automaton.RegExp;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The embedded index: a Lucene index on local disk, with HNSW vectors for dense search
@@ -85,6 +94,8 @@ public final class LuceneChunkIndex implements ChunkIndex {
 
 	private static final String VECTOR = "vector";
 
+	private static final Logger logger = LoggerFactory.getLogger(LuceneChunkIndex.class);
+
 	private final EmbeddingSpace space;
 
 	private final Directory directory;
@@ -94,6 +105,15 @@ public final class LuceneChunkIndex implements ChunkIndex {
 	private final IndexWriter writer;
 
 	private final SearcherManager searchers;
+
+	/**
+	 * Runs every write. Lucene's file channels close when the thread using them is
+	 * interrupted, and a writer that loses one closes for good; callers' threads are
+	 * interrupted whenever a Reactor task they run on is cancelled, so no caller's thread
+	 * ever touches the writer itself.
+	 */
+	private final ExecutorService writes = Executors
+		.newSingleThreadExecutor(Thread.ofPlatform().name("lucene-writer").daemon().factory());
 
 	private LuceneChunkIndex(EmbeddingSpace space, Directory directory) throws IOException {
 		this.space = space;
@@ -161,20 +181,22 @@ public final class LuceneChunkIndex implements ChunkIndex {
 				checkDimension(chunk.vector());
 			}
 		}
-		try {
-			for (IndexedFile file : files) {
-				List<Document> documents = new ArrayList<>(file.chunks().size());
-				for (IndexedChunk chunk : file.chunks()) {
-					documents.add(document(file, chunk));
-				}
+		List<List<Document>> documents = new ArrayList<>(files.size());
+		for (IndexedFile file : files) {
+			List<Document> ofFile = new ArrayList<>(file.chunks().size());
+			for (IndexedChunk chunk : file.chunks()) {
+				ofFile.add(document(file, chunk));
+			}
+			documents.add(ofFile);
+		}
+		write("write to", () -> {
+			for (int i = 0; i < files.size(); i++) {
+				IndexedFile file = files.get(i);
 				this.writer.updateDocuments(new Term(FILE_KEY, fileKey(file.tenant(), file.sourceId(), file.path())),
-						documents);
+						documents.get(i));
 			}
 			commit();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot write to the Lucene index: " + ex.getMessage(), ex);
-		}
+		});
 	}
 
 	@Override
@@ -238,8 +260,31 @@ public final class LuceneChunkIndex implements ChunkIndex {
 		}
 	}
 
+	/**
+	 * Why the index can no longer be written, if it cannot: a write that failed in a way
+	 * that left the writer closed. Only a restart reopens it.
+	 * @return the failure, or {@code null} while the index is writable
+	 */
+	public @Nullable String writeFailure() {
+		if (this.writer.isOpen()) {
+			return null;
+		}
+		Throwable tragic = this.writer.getTragicException();
+		return (tragic != null) ? "The index writer closed after a failed write: " + tragic
+				: "The index writer is closed.";
+	}
+
 	@Override
 	public void close() {
+		this.writes.shutdown();
+		try {
+			if (!this.writes.awaitTermination(1, TimeUnit.MINUTES)) {
+				logger.warn("A Lucene index write did not finish within a minute of closing the index.");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 		try {
 			this.searchers.close();
 			this.writer.close();
@@ -326,18 +371,67 @@ public final class LuceneChunkIndex implements ChunkIndex {
 	}
 
 	private void delete(Term term) {
-		try {
+		write("delete from", () -> {
 			this.writer.deleteDocuments(term);
 			commit();
+		});
+	}
+
+	private void commit() throws IOException {
+		this.writer.commit();
+		this.searchers.maybeRefreshBlocking();
+	}
+
+	/**
+	 * Runs a write on the writer thread and waits for it, through any interrupt of the
+	 * caller, so the caller always learns how it ended; the interrupt is kept for it.
+	 */
+	private void write(String action, IoWork work) {
+		Future<?> done;
+		try {
+			done = this.writes.submit(() -> {
+				work.run();
+				return null;
+			});
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot delete from the Lucene index: " + ex.getMessage(), ex);
+		catch (RejectedExecutionException ex) {
+			throw new AlreadyClosedException("The Lucene index is closed.");
+		}
+		boolean interrupted = false;
+		try {
+			while (true) {
+				try {
+					done.get();
+					return;
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
+				catch (ExecutionException ex) {
+					Throwable cause = ex.getCause();
+					if (cause instanceof IOException io) {
+						throw new UncheckedIOException("Cannot " + action + " the Lucene index: " + io.getMessage(),
+								io);
+					}
+					if (cause instanceof RuntimeException runtime) {
+						throw runtime;
+					}
+					throw new IllegalStateException("Cannot " + action + " the Lucene index: " + cause, cause);
+				}
+			}
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
 		}
 	}
 
-	private synchronized void commit() throws IOException {
-		this.writer.commit();
-		this.searchers.maybeRefreshBlocking();
+	@FunctionalInterface
+	private interface IoWork {
+
+		void run() throws IOException;
+
 	}
 
 	private static Query boosted(Query query, float boost) {

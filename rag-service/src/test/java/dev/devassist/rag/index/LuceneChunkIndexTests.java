@@ -42,4 +42,23 @@ class LuceneChunkIndexTests extends ChunkIndexContract {
 			.withMessageContaining("other-model");
 	}
 
+	@Test
+	void whenAWritingThreadIsInterruptedThenTheIndexStaysWritable() {
+		try (ChunkIndex index = LuceneChunkIndex.open(this.directory.resolve("interrupted"), SPACE)) {
+			// A cancelled Reactor task interrupts its thread; Lucene's file channels
+			// close
+			// on interrupt, which would end the writer for good.
+			Thread.currentThread().interrupt();
+			try {
+				index.put(List.of(file("acme", "one", "a.py", chunk(1, 2, "f", "python", 1, 0, 0, 0))));
+			}
+			finally {
+				assertThat(Thread.interrupted()).as("the caller's interrupt is kept").isTrue();
+			}
+			index.put(List.of(file("acme", "one", "b.py", chunk(1, 2, "g", "python", 0, 1, 0, 0))));
+
+			assertThat(index.count("acme")).isEqualTo(2);
+		}
+	}
+
 }
