@@ -10,6 +10,8 @@ import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
 
 import org.springframework.core.Ordered;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -49,6 +51,21 @@ public final class RequestIds implements WebFilter, Ordered {
 	@Override
 	public int getOrder() {
 		return Ordered.HIGHEST_PRECEDENCE;
+	}
+
+	/**
+	 * A WebClient filter that sends the id of the request being handled on to the service
+	 * it calls, from the Reactor context this filter put it in.
+	 * @return the filter
+	 */
+	public static ExchangeFilterFunction propagate() {
+		return (request, next) -> Mono.deferContextual((context) -> {
+			String id = context.getOrDefault(KEY, null);
+			if (id == null || request.headers().containsHeader(HEADER)) {
+				return next.exchange(request);
+			}
+			return next.exchange(ClientRequest.from(request).header(HEADER, id).build());
+		});
 	}
 
 	/**

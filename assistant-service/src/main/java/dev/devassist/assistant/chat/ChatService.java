@@ -1,0 +1,181 @@
+package dev.devassist.assistant.chat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import dev.devassist.assistant.AssistantProperties;
+import dev.devassist.assistant.Identity;
+import dev.devassist.assistant.RedisCache;
+import dev.devassist.assistant.agent.AgentTools;
+import dev.devassist.assistant.conversation.ConversationRepository;
+import dev.devassist.assistant.conversation.Ids;
+import dev.devassist.assistant.conversation.Message;
+import dev.devassist.assistant.grounding.PromptBuilder;
+import dev.devassist.assistant.grounding.PromptTooLongException;
+import dev.devassist.assistant.grounding.RagClient;
+import dev.devassist.assistant.inference.InferenceClient;
+import dev.devassist.assistant.inference.ModelMessage;
+import dev.devassist.assistant.inference.Priority;
+import dev.devassist.platform.web.ApiException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Starts chat turns: writes the user's message before anything is generated, then answers
+ * it on its own, detached from any client connection, into the turn's event stream.
+ */
+public class ChatService {
+
+	private static final Logger logger = LoggerFactory.getLogger(ChatService.class);
+
+	private final ConversationRepository conversations;
+
+	private final RagClient rag;
+
+	private final InferenceClient inference;
+
+	private final PromptBuilder prompts;
+
+	private final AgentTools tools;
+
+	private final RedisCache cache;
+
+	private final AssistantProperties properties;
+
+	private final ChatTurns turns;
+
+	private final MeterRegistry registry;
+
+	private final Timer firstToken;
+
+	ChatService(ConversationRepository conversations, RagClient rag, InferenceClient inference, PromptBuilder prompts,
+			AgentTools tools, RedisCache cache, AssistantProperties properties, ChatTurns turns,
+			MeterRegistry registry) {
+		this.conversations = conversations;
+		this.rag = rag;
+		this.inference = inference;
+		this.prompts = prompts;
+		this.tools = tools;
+		this.cache = cache;
+		this.properties = properties;
+		this.turns = turns;
+		this.registry = registry;
+		this.firstToken = Timer.builder("assistant.answer.first.token")
+			.description("Time from a question's arrival to its answer's first text")
+			.publishPercentileHistogram()
+			.register(registry);
+	}
+
+	/**
+	 * Checks a message and starts its turn.
+	 * @param identity who asks
+	 * @param request the message and its options
+	 * @param priority the caller's band at the inference proxy
+	 * @return the turn, generating
+	 * @throws ApiException 400 for bad input, 404 for a conversation not the caller's
+	 */
+	Mono<ChatTurn> start(Identity identity, ChatRequest request, Priority priority) {
+		long arrived = System.nanoTime();
+		request.check(this.properties.chat().maxMessageChars());
+		String question = request.message().strip();
+		int room = this.prompts.questionRoom();
+		int tokens = this.prompts.count(question);
+		if (tokens > room) {
+			throw ApiException.invalid("message", new PromptTooLongException(tokens, room).getMessage());
+		}
+		String model = (request.model() != null) ? request.model() : this.properties.inference().model();
+		String mode = request.modeOrDefault();
+		ConversationRepository.Owner owner = new ConversationRepository.Owner(identity.tenant(),
+				identity.caller().subject());
+		return Mono
+			.fromCallable(() -> this.conversations
+				.startTurn(owner, request.conversationId(), question, Titles.fromMessage(question), model, mode)
+				.orElseThrow(() -> ApiException.notFound("There is no conversation " + request.conversationId() + ".")))
+			.subscribeOn(Schedulers.boundedElastic())
+			.map((started) -> {
+				ChatTurn turn = new ChatTurn(Ids.next("turn"), identity.tenant(), owner.subject(),
+						started.conversation().id(), started.answerId(), this.properties.chat().maxBufferedEvents());
+				this.turns.add(turn);
+				Answering answering = new Answering(this, identity, request, question, model, mode, priority, turn,
+						started, arrived);
+				answering.run()
+					.subscribe(null,
+							(ex) -> logger.error("Chat turn {} failed outside its own handling.", turn.id(), ex));
+				return turn;
+			});
+	}
+
+	/**
+	 * A caller's turn, to resume or stop.
+	 * @param identity the caller
+	 * @param turnId the turn
+	 * @return it
+	 * @throws ApiException 404 when it is not the caller's or no longer kept
+	 */
+	ChatTurn turn(Identity identity, String turnId) {
+		return this.turns.find(identity.tenant(), identity.caller().subject(), turnId)
+			.orElseThrow(() -> ApiException.notFound("There is no chat turn " + turnId
+					+ " to follow; it may have ended more than " + this.properties.chat().resumeWindow() + " ago."));
+	}
+
+	List<ModelMessage> history(String tenant, String conversationId, String userMessageId) {
+		List<Message> messages = this.conversations.messages(tenant, conversationId);
+		List<ModelMessage> history = new ArrayList<>();
+		for (Message message : messages) {
+			if (message.id().equals(userMessageId)) {
+				break;
+			}
+			if (message.content().isBlank() || message.status().equals("failed")) {
+				continue;
+			}
+			history.add(message.role().equals("user") ? ModelMessage.user(message.content())
+					: ModelMessage.assistant(message.content()));
+		}
+		int keep = this.properties.chat().historyMessages();
+		return (history.size() <= keep) ? history : List.copyOf(history.subList(history.size() - keep, history.size()));
+	}
+
+	ConversationRepository conversations() {
+		return this.conversations;
+	}
+
+	RagClient rag() {
+		return this.rag;
+	}
+
+	InferenceClient inference() {
+		return this.inference;
+	}
+
+	PromptBuilder prompts() {
+		return this.prompts;
+	}
+
+	AgentTools tools() {
+		return this.tools;
+	}
+
+	RedisCache cache() {
+		return this.cache;
+	}
+
+	AssistantProperties properties() {
+		return this.properties;
+	}
+
+	void recordFirstToken(long nanos) {
+		this.firstToken.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	void recordAnswer(String mode, String status, Duration latency) {
+		this.registry.counter("assistant.answers", "mode", mode, "status", status).increment();
+		this.registry.timer("assistant.answer.duration", "mode", mode).record(latency);
+	}
+
+}

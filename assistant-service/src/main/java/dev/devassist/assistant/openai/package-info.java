@@ -1,0 +1,7 @@
+/**
+ * The OpenAI-compatible API that IDE plugins call.
+ */
+@NullMarked
+package dev.devassist.assistant.openai;
+
+import org.jspecify.annotations.NullMarked;
