@@ -1,0 +1,268 @@
+package dev.devassist.assistant;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * assistant-service against real peers: rag-service with an indexed upload, the inference
+ * proxy and the simulator behind it. Grounded answers with citations, stop, resume, agent
+ * tools, conversations, and tenants that never meet.
+ */
+class AssistantServiceIT {
+
+	static final String PARSER = """
+			package acme.config;
+
+			/** Reads the service's settings file, one key=value pair per line. */
+			public class SettingsParser {
+
+				public Settings parse(String text) {
+					Settings settings = new Settings();
+					for (String line : text.split("\\n")) {
+						int equals = line.indexOf('=');
+						if (equals > 0) {
+							settings.put(line.substring(0, equals).strip(), line.substring(equals + 1).strip());
+						}
+					}
+					return settings;
+				}
+
+			}
+			""";
+
+	static final String GUIDE = """
+			# Operations
+
+			## Restarts
+
+			Restart a node by draining it first, then wait for its queue to empty.
+
+			## Backups
+
+			Backups run every night at two o'clock and are kept for thirty days.
+			""";
+
+	static TestPlatform platform;
+
+	static ConfigurableApplicationContext service;
+
+	static Api api;
+
+	static Api rag;
+
+	static String sourceId;
+
+	@BeforeAll
+	static void start() {
+		platform = TestPlatform.get();
+		service = new SpringApplicationBuilder(AssistantServiceApplication.class).run(platform.arguments());
+		api = new Api("http://127.0.0.1:" + service.getEnvironment().getProperty("local.server.port"), platform);
+		rag = new Api(platform.ragUrl(), platform);
+		sourceId = index("acme", Map.of("src/SettingsParser.java", PARSER, "docs/operations.md", GUIDE));
+	}
+
+	@AfterAll
+	static void stop() {
+		service.close();
+	}
+
+	static String index(String tenant, Map<String, String> files) {
+		Map<String, byte[]> bytes = new LinkedHashMap<>();
+		files.forEach((path, text) -> bytes.put(path, text.getBytes(StandardCharsets.UTF_8)));
+		JsonNode created = Api.json(rag.upload(tenant, platform.ragUrl(), bytes));
+		String job = created.path("job").path("id").asString();
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> Api.json(rag.get(tenant, "/api/jobs/" + job)).path("status").asString(), "SUCCEEDED"::equals);
+		return created.path("source").path("id").asString();
+	}
+
+	@Test
+	void whenAQuestionIsAskedThenTheAnswerStreamsWithCitationsOfFilesAndLines() {
+		List<JsonNode> events = api.chat("acme", Map.of("message", "How are the settings parsed?"));
+
+		assertThat(types(events)).startsWith("start", "retrieval").contains("delta", "citation").endsWith("done");
+		assertThat(events).extracting((event) -> event.path("seq").asLong()).isSorted().doesNotHaveDuplicates();
+		JsonNode citation = first(events, "citation");
+		assertThat(citation.path("index").asInt()).isEqualTo(1);
+		assertThat(citation.path("sourceId").asString()).isEqualTo(sourceId);
+		assertThat(citation.path("path").asString()).isIn("src/SettingsParser.java", "docs/operations.md");
+		assertThat(citation.path("startLine").asInt()).isPositive();
+		assertThat(citation.path("endLine").asInt()).isGreaterThanOrEqualTo(citation.path("startLine").asInt());
+		JsonNode done = last(events);
+		assertThat(done.path("status").asString()).isEqualTo("complete");
+		assertThat(done.path("mode").asString()).isEqualTo("grounded");
+		assertThat(text(events)).contains("[1]");
+	}
+
+	@Test
+	void whenAnAnswerEndsThenTheConversationHoldsBothMessagesWithCitationsAndUsage() {
+		List<JsonNode> events = api.chat("acme", Map.of("message", "Where do restarts drain the node?"));
+		String conversationId = events.getFirst().path("conversationId").asString();
+
+		JsonNode transcript = Api.json(api.get("acme", "/api/conversations/" + conversationId));
+
+		JsonNode messages = transcript.path("messages");
+		assertThat(messages.size()).isEqualTo(2);
+		assertThat(messages.path(0).path("role").asString()).isEqualTo("user");
+		assertThat(messages.path(0).path("content").asString()).isEqualTo("Where do restarts drain the node?");
+		JsonNode answer = messages.path(1);
+		assertThat(answer.path("status").asString()).isEqualTo("complete");
+		assertThat(answer.path("content").asString()).isEqualTo(text(events));
+		assertThat(answer.path("citations").size()).isPositive();
+		assertThat(answer.path("model").asString()).isEqualTo(TestPlatform.MODEL);
+		assertThat(answer.path("usage").path("completionTokens").asInt()).isPositive();
+		assertThat(answer.path("usage").path("latencyMs").asInt()).isPositive();
+	}
+
+	@Test
+	void whenAConversationIsContinuedThenTheNewTurnJoinsIt() {
+		List<JsonNode> first = api.chat("acme", Map.of("message", "How are the settings parsed?"));
+		String conversationId = first.getFirst().path("conversationId").asString();
+
+		List<JsonNode> second = api.chat("acme",
+				Map.of("conversationId", conversationId, "message", "And what happens to blank lines?"));
+
+		assertThat(second.getFirst().path("conversationId").asString()).isEqualTo(conversationId);
+		JsonNode messages = Api.json(api.get("acme", "/api/conversations/" + conversationId)).path("messages");
+		assertThat(messages.size()).isEqualTo(4);
+		assertThat(messages.path(3).path("status").asString()).isEqualTo("complete");
+	}
+
+	@Test
+	void whenStopIsAskedThenGenerationEndsAndThePartialAnswerIsKeptAsStopped() {
+		try (Api.Events events = api.stream("acme", "POST", "/api/chat", Map.of("message", "Tell me a long story"))) {
+			JsonNode start = events.next();
+			JsonNode event;
+			while ((event = events.next()) != null && !event.path("type").asString().equals("delta")) {
+				// Waiting for the answer to begin.
+			}
+			HttpResponse<String> stopped = api.post("acme", "/api/chat/" + start.path("turnId").asString() + "/stop",
+					Map.of());
+			List<JsonNode> rest = events.untilDone();
+
+			assertThat(stopped.statusCode()).isEqualTo(202);
+			JsonNode done = last(rest);
+			assertThat(done.path("status").asString()).isEqualTo("stopped");
+			JsonNode answer = Api.json(api.get("acme", "/api/conversations/" + start.path("conversationId").asString()))
+				.path("messages")
+				.path(1);
+			assertThat(answer.path("status").asString()).isEqualTo("stopped");
+			assertThat(answer.path("content").asString()).isNotEmpty().hasSizeLessThan(2000);
+		}
+	}
+
+	@Test
+	void whenTheConnectionDropsThenTheStreamResumesAfterTheLastEventReceived() {
+		JsonNode start;
+		long lastSeen;
+		try (Api.Events events = api.stream("acme", "POST", "/api/chat", Map.of("message", "Tell me a long story"))) {
+			start = events.next();
+			events.next();
+			lastSeen = events.next().path("seq").asLong();
+		}
+
+		List<JsonNode> rest;
+		try (Api.Events events = api.stream("acme", "GET",
+				"/api/chat/" + start.path("turnId").asString() + "/events?after=" + lastSeen, null)) {
+			rest = events.untilDone();
+		}
+
+		assertThat(rest.getFirst().path("seq").asLong()).isEqualTo(lastSeen + 1);
+		assertThat(rest).extracting((event) -> event.path("seq").asLong()).isSorted().doesNotHaveDuplicates();
+		assertThat(last(rest).path("status").asString()).isEqualTo("complete");
+		assertThat(text(rest)).endsWith("cache.");
+	}
+
+	@Test
+	void whenTheAgentSearchesThenItsToolCallAndResultAreStreamedAndStored() {
+		List<JsonNode> events = api.chat("acme", Map.of("message", "agent: find SettingsParser", "mode", "agent"));
+
+		JsonNode call = first(events, "tool_call");
+		JsonNode result = first(events, "tool_result");
+		assertThat(call.path("name").asString()).isEqualTo("search_code");
+		assertThat(call.path("arguments").asString()).contains("SettingsParser");
+		assertThat(result.path("ok").asBoolean()).isTrue();
+		assertThat(result.path("result").asString()).contains("SettingsParser");
+		assertThat(last(events).path("status").asString()).isEqualTo("complete");
+		JsonNode answer = Api
+			.json(api.get("acme", "/api/conversations/" + events.getFirst().path("conversationId").asString()))
+			.path("messages")
+			.path(1);
+		assertThat(answer.path("toolCalls").path(0).path("name").asString()).isEqualTo("search_code");
+		assertThat(answer.path("mode").asString()).isEqualTo("agent");
+	}
+
+	@Test
+	void whenAToolIsAskedToReadASourceOutsideTheConversationsSourcesThenItIsRefused() {
+		List<JsonNode> events = api.chat("acme",
+				Map.of("message", "agent: read the other source", "mode", "agent", "sources", List.of(sourceId)));
+
+		JsonNode result = first(events, "tool_result");
+		assertThat(result.path("ok").asBoolean()).isFalse();
+		assertThat(result.path("result").asString()).contains("outside this conversation's sources");
+		assertThat(last(events).path("status").asString()).isEqualTo("complete");
+	}
+
+	@Test
+	void whenAnotherTenantAsksThenItSeesNoneOfTheFirstTenantsConversationsOrPassages() {
+		List<JsonNode> acme = api.chat("acme", Map.of("message", "How are the settings parsed?"));
+		String conversationId = acme.getFirst().path("conversationId").asString();
+
+		List<JsonNode> globex = api.chat("globex", Map.of("message", "How are the settings parsed?"));
+		HttpResponse<String> read = api.get("globex", "/api/conversations/" + conversationId);
+		HttpResponse<String> continued = api.post("globex", "/api/chat",
+				Map.of("conversationId", conversationId, "message", "hello"));
+		HttpResponse<String> resumed = api.get("globex",
+				"/api/chat/" + acme.getFirst().path("turnId").asString() + "/events");
+		JsonNode listed = Api.json(api.get("globex", "/api/conversations?q=settings"));
+
+		assertThat(first(globex, "retrieval").path("passages").asInt()).isZero();
+		assertThat(types(globex)).doesNotContain("citation");
+		assertThat(read.statusCode()).isEqualTo(404);
+		assertThat(continued.statusCode()).isEqualTo(404);
+		assertThat(resumed.statusCode()).isEqualTo(404);
+		assertThat(listed.path("conversations").valueStream().map((c) -> c.path("id").asString()))
+			.doesNotContain(conversationId);
+	}
+
+	static List<String> types(List<JsonNode> events) {
+		return events.stream().map((event) -> event.path("type").asString()).toList();
+	}
+
+	static JsonNode first(List<JsonNode> events, String type) {
+		return events.stream()
+			.filter((event) -> event.path("type").asString().equals(type))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("No " + type + " event in " + types(events)));
+	}
+
+	static JsonNode last(List<JsonNode> events) {
+		return events.getLast();
+	}
+
+	static String text(List<JsonNode> events) {
+		StringBuilder text = new StringBuilder();
+		for (JsonNode event : events) {
+			if (event.path("type").asString().equals("delta")) {
+				text.append(event.path("text").asString());
+			}
+		}
+		return text.toString();
+	}
+
+}
