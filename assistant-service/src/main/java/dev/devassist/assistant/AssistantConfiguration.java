@@ -11,8 +11,13 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.type.LogicalType;
+
 import org.springframework.ai.tokenizer.JTokkitTokenCountEstimator;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,6 +31,18 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 @Configuration(proxyBeanMethods = false)
 class AssistantConfiguration {
+
+	/**
+	 * Reads request bodies strictly: a number or a boolean where text is expected is a
+	 * client's mistake to report, not a value to convert.
+	 */
+	@Bean
+	JsonMapperBuilderCustomizer strictText() {
+		return (builder) -> builder.withCoercionConfig(LogicalType.Textual,
+				(text) -> text.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+					.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+					.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
+	}
 
 	@Bean(destroyMethod = "shutdown")
 	RedisClient assistantRedis(AssistantProperties properties) {

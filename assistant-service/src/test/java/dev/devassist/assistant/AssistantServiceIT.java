@@ -1,11 +1,17 @@
 package dev.devassist.assistant;
 
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -238,6 +244,62 @@ class AssistantServiceIT {
 		assertThat(resumed.statusCode()).isEqualTo(404);
 		assertThat(listed.path("conversations").valueStream().map((c) -> c.path("id").asString()))
 			.doesNotContain(conversationId);
+	}
+
+	@Test
+	void whenAskedOverWebSocketThenTheEventsAreThoseOfTheSseStream() throws Exception {
+		LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
+		String base = "ws://127.0.0.1:" + service.getEnvironment().getProperty("local.server.port");
+		WebSocket socket = HttpClient.newHttpClient()
+			.newWebSocketBuilder()
+			.header("Authorization", "Bearer " + platform.token("acme"))
+			.buildAsync(URI.create(base + "/ws/chat"), new HostileInputIT.Collector(received))
+			.get(10, TimeUnit.SECONDS);
+
+		socket.sendText("{\"type\":\"chat\",\"message\":\"How are the settings parsed?\"}", true)
+			.get(5, TimeUnit.SECONDS);
+		List<JsonNode> events = new ArrayList<>();
+		while (events.isEmpty() || !last(events).path("type").asString().equals("done")) {
+			JsonNode event = Api.JSON.readTree(received.poll(30, TimeUnit.SECONDS));
+			if (!event.path("type").asString().equals("heartbeat")) {
+				events.add(event);
+			}
+		}
+		socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+		List<JsonNode> overSse = api.chat("acme", Map.of("message", "How are the settings parsed?"));
+
+		assertThat(types(events)).isEqualTo(types(overSse));
+		assertThat(first(events, "citation").properties()).extracting(Map.Entry::getKey)
+			.containsExactlyElementsOf(
+					first(overSse, "citation").properties().stream().map(Map.Entry::getKey).toList());
+		assertThat(text(events)).isEqualTo(text(overSse));
+	}
+
+	@Test
+	void whenConversationsAreSearchedRenamedExportedRatedAndDeletedThenEachStepHolds() {
+		List<JsonNode> events = api.chat("acme", Map.of("message", "When do the nightly backups run?"));
+		String id = events.getFirst().path("conversationId").asString();
+		String answerId = last(events).path("messageId").asString();
+
+		JsonNode found = Api.json(api.get("acme", "/api/conversations?q=backups"));
+		JsonNode renamed = Api.json(api.patch("acme", "/api/conversations/" + id, Map.of("title", "Backup times")));
+		HttpResponse<String> rated = api.put("acme", "/api/conversations/" + id + "/messages/" + answerId + "/feedback",
+				Map.of("rating", "down", "reason", "wrong-citation", "text", "It cites the restart section."));
+		HttpResponse<String> exported = api.get("acme", "/api/conversations/" + id + "/export");
+		JsonNode answer = Api.json(api.get("acme", "/api/conversations/" + id)).path("messages").path(1);
+		HttpResponse<String> deleted = api.delete("acme", "/api/conversations/" + id);
+
+		assertThat(found.path("conversations").valueStream().map((c) -> c.path("id").asString())).contains(id);
+		assertThat(renamed.path("title").asString()).isEqualTo("Backup times");
+		assertThat(rated.statusCode()).isEqualTo(204);
+		assertThat(answer.path("feedback").path("rating").asString()).isEqualTo("down");
+		assertThat(answer.path("feedback").path("reason").asString()).isEqualTo("wrong-citation");
+		assertThat(exported.headers().firstValue("content-type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("text/markdown"));
+		assertThat(exported.body()).startsWith("# Backup times")
+			.contains("## You", "When do the nightly backups run?", "## DevAssist", "**Sources**");
+		assertThat(deleted.statusCode()).isEqualTo(204);
+		assertThat(api.get("acme", "/api/conversations/" + id).statusCode()).isEqualTo(404);
 	}
 
 	static List<String> types(List<JsonNode> events) {

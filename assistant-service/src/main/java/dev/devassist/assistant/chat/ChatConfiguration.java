@@ -13,6 +13,7 @@ import dev.devassist.assistant.inference.InferenceClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -48,8 +49,8 @@ class ChatConfiguration {
 	}
 
 	@Bean
-	HandlerMapping chatSocketMapping(ChatService chat, ChatStreams streams) {
-		return new SimpleUrlHandlerMapping(Map.of("/ws/chat", new ChatSocketHandler(chat, streams)), -1);
+	HandlerMapping chatSocketMapping(ChatService chat, ChatStreams streams, JsonMapper json) {
+		return new SimpleUrlHandlerMapping(Map.of("/ws/chat", new ChatSocketHandler(chat, streams, json)), -1);
 	}
 
 	@Bean

@@ -29,17 +29,18 @@ class ChatSocketHandler implements WebSocketHandler {
 	/** The longest frame a client may send, in characters. */
 	static final int MAX_FRAME = 256 * 1024;
 
-	private static final JsonMapper JSON = JsonMapper.shared();
-
 	private static final Set<String> TYPES = Set.of("chat", "stop", "resume");
 
 	private final ChatService chat;
 
 	private final ChatStreams streams;
 
-	ChatSocketHandler(ChatService chat, ChatStreams streams) {
+	private final JsonMapper json;
+
+	ChatSocketHandler(ChatService chat, ChatStreams streams, JsonMapper json) {
 		this.chat = chat;
 		this.streams = streams;
+		this.json = json;
 	}
 
 	@Override
@@ -88,13 +89,13 @@ class ChatSocketHandler implements WebSocketHandler {
 		}
 	}
 
-	private static JsonNode read(String frame) {
+	private JsonNode read(String frame) {
 		if (frame.length() > MAX_FRAME) {
 			throw ApiException.invalid("frame", "A frame may have at most " + MAX_FRAME + " characters.");
 		}
 		JsonNode message;
 		try {
-			message = JSON.readTree(frame);
+			message = this.json.readTree(frame);
 		}
 		catch (JacksonException ex) {
 			throw ApiException.invalid("frame", "The frame is not JSON: " + ex.getOriginalMessage());
@@ -105,11 +106,11 @@ class ChatSocketHandler implements WebSocketHandler {
 		return message;
 	}
 
-	private static ChatRequest request(JsonNode message) {
+	private ChatRequest request(JsonNode message) {
 		ObjectNode fields = ((ObjectNode) message).deepCopy();
 		fields.remove("type");
 		try {
-			return JSON.treeToValue(fields, ChatRequest.class);
+			return this.json.treeToValue(fields, ChatRequest.class);
 		}
 		catch (JacksonException ex) {
 			throw ApiException.invalid("frame",

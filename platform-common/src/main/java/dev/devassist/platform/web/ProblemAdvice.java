@@ -10,6 +10,7 @@ import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -97,7 +98,10 @@ public class ProblemAdvice {
 		if (requestId != null) {
 			problem.setProperty(RequestIds.KEY, requestId);
 		}
-		return ResponseEntity.status(status).body(problem);
+		// Set outright: on an SSE route the client accepts only text/event-stream, and
+		// the
+		// problem would otherwise go out as an event.
+		return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
 	}
 
 }
