@@ -69,6 +69,8 @@ final class Answering {
 
 	private final long arrived;
 
+	private final @Nullable List<ModelMessage> givenHistory;
+
 	private final StringBuilder answer = new StringBuilder();
 
 	private final List<Passage> passages = new ArrayList<>();
@@ -98,7 +100,9 @@ final class Answering {
 	private boolean cached;
 
 	Answering(ChatService service, Identity identity, ChatRequest request, String question, String model, String mode,
-			Priority priority, ChatTurn turn, ConversationRepository.Turn row, long arrived) {
+			Priority priority, ChatTurn turn, ConversationRepository.Turn row, long arrived,
+			@Nullable List<ModelMessage> givenHistory) {
+		this.givenHistory = givenHistory;
 		this.service = service;
 		this.identity = identity;
 		this.request = request;

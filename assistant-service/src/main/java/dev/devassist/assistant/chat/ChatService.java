@@ -21,8 +21,10 @@ import dev.devassist.assistant.inference.Priority;
 import dev.devassist.platform.web.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -81,6 +83,21 @@ public class ChatService {
 	 * @throws ApiException 400 for bad input, 404 for a conversation not the caller's
 	 */
 	Mono<ChatTurn> start(Identity identity, ChatRequest request, Priority priority) {
+		return start(identity, request, priority, null);
+	}
+
+	/**
+	 * Checks a message and starts its turn, with the history a client keeps itself (an
+	 * IDE) instead of the conversation's.
+	 * @param identity who asks
+	 * @param request the message and its options
+	 * @param priority the caller's band at the inference proxy
+	 * @param history the earlier messages, oldest first, or {@code null} for the
+	 * conversation's own
+	 * @return the turn, generating
+	 */
+	public Mono<ChatTurn> start(Identity identity, ChatRequest request, Priority priority,
+			@Nullable List<ModelMessage> history) {
 		long arrived = System.nanoTime();
 		request.check(this.properties.chat().maxMessageChars());
 		String question = request.message().strip();
@@ -103,12 +120,28 @@ public class ChatService {
 						started.conversation().id(), started.answerId(), this.properties.chat().maxBufferedEvents());
 				this.turns.add(turn);
 				Answering answering = new Answering(this, identity, request, question, model, mode, priority, turn,
-						started, arrived);
+						started, arrived, history);
 				answering.run()
 					.subscribe(null,
 							(ex) -> logger.error("Chat turn {} failed outside its own handling.", turn.id(), ex));
 				return turn;
 			});
+	}
+
+	/**
+	 * Asks and follows the answer, for callers outside this package (the OpenAI API).
+	 * @param identity who asks
+	 * @param request the message and its options
+	 * @param priority the caller's band
+	 * @param history the client's own history, or {@code null} for the conversation's
+	 * @return the turn's events, up to and including {@code done}
+	 */
+	public Flux<ChatEvent> ask(Identity identity, ChatRequest request, Priority priority,
+			@Nullable List<ModelMessage> history) {
+		// An IDE that hangs up will not come back for the rest, so its turn stops.
+		return start(identity, request, priority, history)
+			.flatMapMany((turn) -> turn.events(0).doOnCancel(() -> turn.stop("interrupted")))
+			.takeUntil(ChatEvent::last);
 	}
 
 	/**
