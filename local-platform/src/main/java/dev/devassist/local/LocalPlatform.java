@@ -261,19 +261,49 @@ final class LocalPlatform implements AutoCloseable {
 			Path identityKey) {
 		// The console already prefixes each line with the service's name, so the services
 		// drop their date, pid and thread from the lines they print; their log files get
+		// the same. Every service trusts the local signing key in place of the gateway's;
 		// the
-		// same. Every service trusts the local signing key in place of the gateway's; the
 		// repository itself is an allowed root for local git sources, so it can index
 		// itself.
-		return Map.ofEntries(Map.entry("SPRING_DATASOURCE_URL", postgres.jdbcUrl()),
+		Map<String, String> environment = new LinkedHashMap<>(Map.ofEntries(
+				Map.entry("SPRING_DATASOURCE_URL", postgres.jdbcUrl()),
 				Map.entry("SPRING_DATASOURCE_USERNAME", LocalPostgres.USER),
 				Map.entry("SPRING_DATA_REDIS_HOST", LocalRedis.HOST),
 				Map.entry("SPRING_DATA_REDIS_PORT", String.valueOf(redis.port())),
 				Map.entry("DEVASSIST_RAG_REDIS_URL", "redis://" + LocalRedis.HOST + ":" + redis.port()),
 				Map.entry("DEVASSIST_RAG_DATA_DIRECTORY", settings.dataDir().resolve("data").resolve("rag").toString()),
 				Map.entry("DEVASSIST_RAG_INGESTION_ALLOWED_LOCAL_ROOTS", settings.root().toString()),
+				Map.entry("DEVASSIST_ASSISTANT_REDIS_URL", "redis://" + LocalRedis.HOST + ":" + redis.port()),
 				Map.entry("DEVASSIST_IDENTITY_PUBLIC_KEY_LOCATION", "file:" + identityKey),
-				Map.entry("LOGGING_PATTERN_CONSOLE", "%d{HH:mm:ss.SSS} %-5level %logger{0}: %msg%n%throwable"));
+				Map.entry("LOGGING_PATTERN_CONSOLE", "%d{HH:mm:ss.SSS} %-5level %logger{0}: %msg%n%throwable")));
+		environment.putAll(chatModel(System.getenv()));
+		return Map.copyOf(environment);
+	}
+
+	/**
+	 * Where answers come from. With no GPU there is no model to answer, and the
+	 * simulator's text means nothing, so by default assistant-service answers
+	 * retrieval-only: the passages that match, cited. DEVASSIST_CHAT_URL names an
+	 * OpenAI-compatible server (Ollama, vLLM) for the proxy's chat pool, and
+	 * DEVASSIST_CHAT_MODEL its model; "simulator" puts the simulator there, for demos of
+	 * the streaming path.
+	 * @param variables the launcher's environment
+	 * @return the services' settings for it
+	 */
+	static Map<String, String> chatModel(Map<String, String> variables) {
+		String url = variables.getOrDefault("DEVASSIST_CHAT_URL", "").strip();
+		if (url.isEmpty()) {
+			return Map.of("DEVASSIST_ASSISTANT_INFERENCE_URL", "");
+		}
+		String model = variables.getOrDefault("DEVASSIST_CHAT_MODEL", "").strip();
+		if (url.equals("simulator")) {
+			return Map.of();
+		}
+		if (model.isEmpty()) {
+			throw new PlatformException("DEVASSIST_CHAT_URL is set, so DEVASSIST_CHAT_MODEL must name its model too.");
+		}
+		return Map.of("PROXY_POOLS_CHAT_BACKENDS_0_", url, "PROXY_POOLS_CHAT_MODEL", model,
+				"DEVASSIST_ASSISTANT_INFERENCE_MODEL", model);
 	}
 
 	private static void stopQuietly(RunningComponent component) {
