@@ -100,6 +100,9 @@ public record AssistantProperties(@DefaultValue @Valid Rag rag, @DefaultValue @V
 	 * @param maxActiveTurns the most turns generating at once on this instance
 	 * @param saveEvery how often a streaming answer's text so far is saved, so a crash
 	 * keeps it
+	 * @param staleAfter how long an answer may stay {@code streaming} without being saved
+	 * before it counts as cut short by a dead instance and is marked interrupted; longer
+	 * than the inference total timeout
 	 */
 	public record Chat(@DefaultValue("32000") @Min(1) @Max(1_000_000) int maxMessageChars,
 			@DefaultValue("20") @Min(0) @Max(1000) int historyMessages,
@@ -107,7 +110,7 @@ public record AssistantProperties(@DefaultValue @Valid Rag rag, @DefaultValue @V
 			@DefaultValue("20000") @Min(16) @Max(1_000_000) int maxBufferedEvents,
 			@DefaultValue("60s") @NotNull Duration abandonAfter,
 			@DefaultValue("2000") @Min(1) @Max(1_000_000) int maxActiveTurns,
-			@DefaultValue("2s") @NotNull Duration saveEvery) {
+			@DefaultValue("2s") @NotNull Duration saveEvery, @DefaultValue("6m") @NotNull Duration staleAfter) {
 	}
 
 	/**

@@ -185,6 +185,20 @@ final class Api {
 			return null;
 		}
 
+		/**
+		 * The next event, heartbeats included.
+		 * @return it, or {@code null} when the stream ended
+		 */
+		JsonNode nextAny() {
+			while (this.iterator.hasNext()) {
+				String line = this.iterator.next();
+				if (line.startsWith("data:")) {
+					return JSON.readTree(line.substring(5).strip());
+				}
+			}
+			return null;
+		}
+
 		List<JsonNode> untilDone() {
 			List<JsonNode> events = new ArrayList<>();
 			JsonNode event;

@@ -179,20 +179,22 @@ final class Answering {
 			return generate(prompt.messages());
 		}
 		String key = answerKey(history);
-		return this.service.cache().get(key).flatMap((json) -> {
+		Mono<Boolean> fromCache = this.service.cache().get(key).map((json) -> {
 			CachedAnswer hit = JSON.readValue(json, CachedAnswer.class);
 			this.cached = true;
 			this.promptTokens = hit.promptTokens();
 			this.completionTokens = hit.completionTokens();
 			text(hit.text());
-			return Mono.<Void>empty();
-		}).switchIfEmpty(Mono.defer(() -> generate(prompt.messages()).then(Mono.defer(() -> {
-			if (this.turn.stopRequested() || this.answer.isEmpty()) {
+			return true;
+		});
+		Mono<Boolean> generated = Mono.defer(() -> generate(prompt.messages()).then(Mono.defer(() -> {
+			if (this.turn.stopRequested() || this.answer.isEmpty() || !this.status.equals("complete")) {
 				return Mono.empty();
 			}
 			CachedAnswer entry = new CachedAnswer(this.answer.toString(), this.promptTokens, this.completionTokens);
 			return this.service.cache().put(key, JSON.writeValueAsString(entry), keep);
-		}))));
+		})).thenReturn(false));
+		return fromCache.switchIfEmpty(generated).then();
 	}
 
 	private Mono<Void> generate(List<ModelMessage> messages) {

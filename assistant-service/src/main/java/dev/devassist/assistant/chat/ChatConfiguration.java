@@ -55,7 +55,7 @@ class ChatConfiguration {
 
 	@Bean
 	StaleAnswers staleAnswers(ConversationRepository conversations, AssistantProperties properties) {
-		return new StaleAnswers(conversations, properties.inference().totalTimeout().plusMinutes(1));
+		return new StaleAnswers(conversations, properties.chat().staleAfter());
 	}
 
 	/**
@@ -121,13 +121,22 @@ class ChatConfiguration {
 
 		private final Duration silentFor;
 
+		private final long everyNanos;
+
+		private long lastSweep;
+
 		StaleAnswers(ConversationRepository conversations, Duration silentFor) {
 			this.conversations = conversations;
 			this.silentFor = silentFor;
+			this.everyNanos = Math.min(Duration.ofMinutes(1).toNanos(), silentFor.toNanos() / 2);
 		}
 
-		@Scheduled(initialDelay = 5_000, fixedDelay = 60_000)
+		@Scheduled(initialDelay = 1_000, fixedDelay = 1_000)
 		void sweep() {
+			if (this.lastSweep != 0 && System.nanoTime() - this.lastSweep < this.everyNanos) {
+				return;
+			}
+			this.lastSweep = System.nanoTime();
 			try {
 				int marked = this.conversations.interruptStale(this.silentFor);
 				if (marked > 0) {
