@@ -163,7 +163,7 @@ final class RagClient {
 			.header("Authorization", "Bearer " + token());
 	}
 
-	private synchronized String token() {
+	synchronized String token() {
 		if (Duration.between(this.tokenAt, Instant.now()).compareTo(RENEW_AFTER) < 0) {
 			return this.token;
 		}

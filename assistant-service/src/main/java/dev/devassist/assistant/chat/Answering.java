@@ -69,7 +69,9 @@ final class Answering {
 
 	private final long arrived;
 
-	private final @Nullable List<ModelMessage> givenHistory;
+	private final List<ModelMessage> history;
+
+	private final Mono<Retrieval> retrieving;
 
 	private final StringBuilder answer = new StringBuilder();
 
@@ -100,9 +102,10 @@ final class Answering {
 	private boolean cached;
 
 	Answering(ChatService service, Identity identity, ChatRequest request, String question, String model, String mode,
-			Priority priority, ChatTurn turn, ConversationRepository.Turn row, long arrived,
-			@Nullable List<ModelMessage> givenHistory) {
-		this.givenHistory = givenHistory;
+			Priority priority, ChatTurn turn, ConversationRepository.Turn row, long arrived, List<ModelMessage> history,
+			Mono<Retrieval> retrieving) {
+		this.history = history;
+		this.retrieving = retrieving;
 		this.service = service;
 		this.identity = identity;
 		this.request = request;
@@ -127,13 +130,10 @@ final class Answering {
 			.put("model", this.model);
 		this.turn.emit("start", start);
 
-		return this.service.rag().retrieve(this.identity, this.question, this.request.filters()).flatMap((found) -> {
+		return this.retrieving.map((found) -> {
 			this.retrieval = found;
 			this.passages.addAll(found.passages());
-			return Mono
-				.fromCallable(() -> this.service.history(this.identity.tenant(), this.row.conversation().id(),
-						this.row.userMessageId()))
-				.subscribeOn(Schedulers.boundedElastic());
+			return this.history;
 		}).flatMap(this::answer).onErrorResume((ex) -> {
 			failed(ex);
 			return Mono.empty();

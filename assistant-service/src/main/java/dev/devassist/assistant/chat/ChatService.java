@@ -24,6 +24,8 @@ import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.devassist.assistant.grounding.Retrieval;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -110,17 +112,26 @@ public class ChatService {
 		String mode = request.modeOrDefault();
 		ConversationRepository.Owner owner = new ConversationRepository.Owner(identity.tenant(),
 				identity.caller().subject());
+		// Evidence is looked up while the user's message is written: the critical path is
+		// the longer of the two, not their sum. Nothing is generated before both are
+		// done.
+		Mono<Retrieval> retrieval = this.rag.retrieve(identity, question, request.filters()).cache();
+		Disposable early = retrieval.subscribe(null, (ex) -> logger.debug("Early retrieval failed: {}", ex.toString()));
+		int historyLimit = (history != null) ? 0 : this.properties.chat().historyMessages();
 		return Mono
 			.fromCallable(() -> this.conversations
-				.startTurn(owner, request.conversationId(), question, Titles.fromMessage(question), model, mode)
+				.startTurn(owner, request.conversationId(), question, Titles.fromMessage(question), model, mode,
+						historyLimit)
 				.orElseThrow(() -> ApiException.notFound("There is no conversation " + request.conversationId() + ".")))
 			.subscribeOn(Schedulers.boundedElastic())
+			.doOnError((ex) -> early.dispose())
 			.map((started) -> {
 				ChatTurn turn = new ChatTurn(Ids.next("turn"), identity.tenant(), owner.subject(),
 						started.conversation().id(), started.answerId(), this.properties.chat().maxBufferedEvents());
 				this.turns.add(turn);
+				List<ModelMessage> earlier = (history != null) ? history : history(started.earlier());
 				Answering answering = new Answering(this, identity, request, question, model, mode, priority, turn,
-						started, arrived, history);
+						started, arrived, earlier, retrieval);
 				answering.run()
 					.subscribe(null,
 							(ex) -> logger.error("Chat turn {} failed outside its own handling.", turn.id(), ex));
@@ -157,21 +168,16 @@ public class ChatService {
 					+ " to follow; it may have ended more than " + this.properties.chat().resumeWindow() + " ago."));
 	}
 
-	List<ModelMessage> history(String tenant, String conversationId, String userMessageId) {
-		List<Message> messages = this.conversations.messages(tenant, conversationId);
+	private List<ModelMessage> history(List<Message> messages) {
 		List<ModelMessage> history = new ArrayList<>();
 		for (Message message : messages) {
-			if (message.id().equals(userMessageId)) {
-				break;
-			}
 			if (message.content().isBlank() || message.status().equals("failed")) {
 				continue;
 			}
 			history.add(message.role().equals("user") ? ModelMessage.user(message.content())
 					: ModelMessage.assistant(message.content()));
 		}
-		int keep = this.properties.chat().historyMessages();
-		return (history.size() <= keep) ? history : List.copyOf(history.subList(history.size() - keep, history.size()));
+		return List.copyOf(history);
 	}
 
 	ConversationRepository conversations() {

@@ -166,10 +166,11 @@ public class ConversationRepository {
 	 * @param title the title of a new conversation
 	 * @param model the model that will answer
 	 * @param mode how it will answer
+	 * @param historyLimit the most earlier messages to read back with it
 	 * @return the turn, or empty when the conversation is not the owner's
 	 */
 	public Optional<Turn> startTurn(Owner owner, @Nullable String conversationId, String text, String title,
-			String model, String mode) {
+			String model, String mode, int historyLimit) {
 		return this.transactions.execute((status) -> {
 			Conversation conversation;
 			if (conversationId == null) {
@@ -189,18 +190,30 @@ public class ConversationRepository {
 					return Optional.empty();
 				}
 			}
-			int seq = this.jdbc.sql("select coalesce(max(seq), 0) from message where conversation_id = :id")
-				.param("id", conversation.id())
-				.query(Integer.class)
-				.single();
+			List<Message> earlier = (conversationId == null || historyLimit == 0) ? List.of()
+					: this.jdbc
+						.sql("select * from (select * from message where conversation_id = :id and tenant = :tenant"
+								+ " order by seq desc limit :limit) latest order by seq")
+						.param("id", conversation.id())
+						.param("tenant", owner.tenant())
+						.param("limit", historyLimit)
+						.query(ConversationRepository::message)
+						.list();
+			int seq = (conversationId == null) ? 0
+					: this.jdbc.sql("select coalesce(max(seq), 0) from message where conversation_id = :id")
+						.param("id", conversation.id())
+						.query(Integer.class)
+						.single();
 			String userId = Ids.next("msg");
 			String answerId = Ids.next("msg");
 			insert(owner.tenant(), conversation.id(), userId, seq + 1, "user", text, "complete", null, null);
 			insert(owner.tenant(), conversation.id(), answerId, seq + 2, "assistant", "", "streaming", mode, model);
-			this.jdbc.sql("update conversation set updated_at = now() where id = :id")
-				.param("id", conversation.id())
-				.update();
-			return Optional.of(new Turn(conversation, userId, answerId, conversationId == null));
+			if (conversationId != null) {
+				this.jdbc.sql("update conversation set updated_at = now() where id = :id")
+					.param("id", conversation.id())
+					.update();
+			}
+			return Optional.of(new Turn(conversation, userId, answerId, conversationId == null, earlier));
 		});
 	}
 
@@ -362,8 +375,10 @@ public class ConversationRepository {
 	 * @param userMessageId the user's message
 	 * @param answerId the answer's row, {@code streaming}
 	 * @param newConversation whether the turn started the conversation
+	 * @param earlier the latest messages before the turn, oldest first
 	 */
-	public record Turn(Conversation conversation, String userMessageId, String answerId, boolean newConversation) {
+	public record Turn(Conversation conversation, String userMessageId, String answerId, boolean newConversation,
+			List<Message> earlier) {
 	}
 
 	/**
