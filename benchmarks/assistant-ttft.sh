@@ -8,17 +8,19 @@
 # Needs the local platform for PostgreSQL and Redis: ./devassist up -d
 # Target (issue #5): the platform's own time to first token p95 <= 30 ms at 100 conversations;
 # memory flat over a 10-minute run.
-# Usage: benchmarks/assistant-ttft.sh [--smoke|--soak] [--users=N --seconds=S]
-#   (smoke: 10 users, 5 s; soak: 600 s; later arguments win)
+# Usage: benchmarks/assistant-ttft.sh [--smoke|--soak|--stress] [--users=N --seconds=S --think-ms=MS]
+#   (each conversation pauses 1-3 s between an answer and its next question, as a reader
+#   would; stress: no pause; smoke: 10 users, 5 s; soak: 600 s; later arguments win)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . benchmarks/common.sh
 require_tools curl
 require_jars vllm-simulator inference-proxy rag-service assistant-service benchmarks
 
-users=100; seconds=60; reference=20
+users=100; seconds=60; reference=20; think=2000
 case "${1:-}" in
   --smoke) users=10; seconds=5; reference=3; shift ;;
+  --stress) think=0; shift ;;
   --soak) seconds=600; shift ;;
 esac
 wait_ready http://127.0.0.1:8082/actuator/health/readiness
@@ -55,4 +57,4 @@ java -Xmx512m -cp benchmarks/target/benchmarks.jar -Dloader.main=dev.devassist.b
   org.springframework.boot.loader.launch.PropertiesLauncher --assistant=http://127.0.0.1:18981 \
   --simulator=http://127.0.0.1:18900 --rag=http://127.0.0.1:18982 --corpus=rag-service/src/main \
   --token-command="./devassist token --tenant=$tenant" --users="$users" --seconds="$seconds" \
-  --reference-seconds="$reference" --pid="$assistant" "$@"
+  --reference-seconds="$reference" --think-ms="$think" --pid="$assistant" "$@"

@@ -98,6 +98,7 @@ public record AssistantProperties(@DefaultValue @Valid Rag rag, @DefaultValue @V
 	 * @param abandonAfter how long a turn goes on generating with no client listening
 	 * before it stops and is marked interrupted
 	 * @param maxActiveTurns the most turns generating at once on this instance
+	 * @param maxKeptTurns the most ended turns kept for resuming; the oldest go first
 	 * @param saveEvery how often a streaming answer's text so far is saved, so a crash
 	 * keeps it
 	 * @param staleAfter how long an answer may stay {@code streaming} without being saved
@@ -110,6 +111,7 @@ public record AssistantProperties(@DefaultValue @Valid Rag rag, @DefaultValue @V
 			@DefaultValue("20000") @Min(16) @Max(1_000_000) int maxBufferedEvents,
 			@DefaultValue("60s") @NotNull Duration abandonAfter,
 			@DefaultValue("2000") @Min(1) @Max(1_000_000) int maxActiveTurns,
+			@DefaultValue("5000") @Min(0) @Max(1_000_000) int maxKeptTurns,
 			@DefaultValue("2s") @NotNull Duration saveEvery, @DefaultValue("6m") @NotNull Duration staleAfter) {
 	}
 

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.regex.Matcher;
@@ -70,15 +71,18 @@ public final class AssistantBenchmark {
 		int users = Integer.parseInt(this.options.getOrDefault("users", "100"));
 		int seconds = Integer.parseInt(this.options.getOrDefault("seconds", "60"));
 		int referenceSeconds = Integer.parseInt(this.options.getOrDefault("reference-seconds", "20"));
+		long think = Long.parseLong(this.options.getOrDefault("think-ms", "0"));
 		if (this.options.containsKey("corpus")) {
 			index(Path.of(this.options.get("corpus")));
 		}
 		System.out.printf("warming up: 10 conversations for 10 s%n");
-		platform(10, 10, new Memory(null, null));
+		platform(10, 10, 0, new Memory(null, null));
 
-		Result reference = reference(users, referenceSeconds);
+		Result reference = reference(users, referenceSeconds, think);
 		Memory memory = new Memory(this.options.get("assistant"), this.options.get("pid"));
-		Result platform = platform(users, seconds, memory);
+		Result platform = platform(users, seconds, think, memory);
+		System.out.printf("%nconversations: %d, each a closed loop with %s between an answer and the next question%n",
+				users, (think == 0) ? "no pause" : "a pause of " + think / 2 + "-" + think * 3 / 2 + " ms");
 
 		System.out.println();
 		System.out.printf("%-34s %6s %7s %7s %9s %9s %9s %9s%n", "target (ms)", "users", "turns", "errors", "ttft_p50",
@@ -118,7 +122,7 @@ public final class AssistantBenchmark {
 				(System.nanoTime() - started) / 1e9);
 	}
 
-	private Result reference(int users, int seconds) throws InterruptedException {
+	private Result reference(int users, int seconds, long think) throws InterruptedException {
 		String prompt = "Passages:\n" + "The service routes each request to a replica by load. ".repeat(120)
 				+ "\nQuestion: which replica?";
 		String body = RagClient.JSON
@@ -148,12 +152,25 @@ public final class AssistantBenchmark {
 				catch (IOException | RuntimeException ex) {
 					result.error();
 				}
+				pause(think);
 			}
 		});
 		return result;
 	}
 
-	private Result platform(int users, int seconds, Memory memory) throws InterruptedException {
+	private static void pause(long think) {
+		if (think == 0) {
+			return;
+		}
+		try {
+			Thread.sleep(think / 2 + ThreadLocalRandom.current().nextLong(think + 1));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private Result platform(int users, int seconds, long think, Memory memory) throws InterruptedException {
 		Result result = new Result();
 		long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
 		Thread sampler = Thread.ofVirtual().start(() -> memory.sample(end));
@@ -236,6 +253,7 @@ public final class AssistantBenchmark {
 				if (turn % 5 == 0) {
 					conversation = null;
 				}
+				pause(think);
 			}
 		});
 		sampler.join();

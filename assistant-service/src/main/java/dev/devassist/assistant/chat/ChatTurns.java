@@ -1,6 +1,9 @@
 package dev.devassist.assistant.chat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,23 +80,34 @@ class ChatTurns {
 	}
 
 	/**
-	 * Forgets ended turns past the resume window, and stops turns nobody has listened to
-	 * for too long.
+	 * Forgets ended turns past the resume window, or beyond the most that may be kept,
+	 * and stops turns nobody has listened to for too long.
 	 */
 	@Scheduled(fixedDelay = 1000)
 	void sweep() {
 		long now = System.nanoTime();
 		long keep = this.properties.resumeWindow().toNanos();
 		long abandon = this.properties.abandonAfter().toNanos();
+		List<ChatTurn> ended = new ArrayList<>();
 		for (ChatTurn turn : this.turns.values()) {
 			if (turn.ended()) {
 				if (now - turn.endedAt() > keep) {
 					this.turns.remove(turn.id());
 				}
+				else {
+					ended.add(turn);
+				}
 			}
 			else if (turn.unheardNanos() > abandon && turn.stop("interrupted")) {
 				logger.info("Chat turn {} had no listener for {}; it stops and its answer is kept as interrupted.",
 						turn.id(), Duration.ofNanos(abandon));
+			}
+		}
+		int over = ended.size() - this.properties.maxKeptTurns();
+		if (over > 0) {
+			ended.sort(Comparator.comparingLong(ChatTurn::endedAt));
+			for (ChatTurn turn : ended.subList(0, over)) {
+				this.turns.remove(turn.id());
 			}
 		}
 	}
