@@ -33,7 +33,7 @@ java -Xmx256m -jar vllm-simulator/target/vllm-simulator.jar --simulator.host=127
 pids+=($!)
 java -Xmx512m -jar inference-proxy/target/inference-proxy.jar --proxy.host=127.0.0.1 --proxy.port=18983 \
   --proxy.pools.chat.backends=http://127.0.0.1:18900 --proxy.pools.embedding.backends=http://127.0.0.1:18900 \
-  --logging.level.root=WARN >"$work/proxy.log" 2>&1 &
+  --logging.level.root=WARN ${PROXY_OPTS:-} >"$work/proxy.log" 2>&1 &
 pids+=($!)
 wait_ready http://127.0.0.1:18900/health
 wait_ready http://127.0.0.1:18983/actuator/health/readiness

@@ -74,6 +74,16 @@ class HostileInputIT {
 	}
 
 	@Test
+	void whenAFieldHasTheWrongTypeThenTheRefusalNamesIt() {
+		HttpResponse<String> number = api.post("acme", "/api/chat", "{\"message\":42}");
+		HttpResponse<String> list = api.post("acme", "/api/chat", "{\"message\":\"a\",\"sources\":[\"s\",{}]}");
+
+		assertThat(Api.json(number).path("field").asString()).isEqualTo("message");
+		assertThat(Api.json(number).path("detail").asString()).startsWith("Field 'message' cannot be read");
+		assertThat(Api.json(list).path("field").asString()).isEqualTo("sources[1]");
+	}
+
+	@Test
 	void whenAMessageIsLongerThanAllowedThenTheRefusalNamesTheMessageField() {
 		HttpResponse<String> response = api.post("acme", "/api/chat", Map.of("message", "x".repeat(2001)));
 

@@ -127,6 +127,28 @@ class StreamingIT {
 			.endsWith("done");
 	}
 
+	@Test
+	void whenTheServiceIsToldToStopMidAnswerThenTheStreamDrainsToItsEnd() throws Exception {
+		int port = TestPlatform.freePort();
+		Process draining = startJar(port);
+		Api direct = new Api("http://127.0.0.1:" + port, platform);
+		List<JsonNode> rest;
+		String conversation;
+		try (Api.Events events = direct.stream("drain", "POST", "/api/chat",
+				Map.of("message", "Tell me a long story"))) {
+			conversation = events.next().path("conversationId").asString();
+			events.next();
+			draining.destroy();
+			rest = events.untilDone();
+		}
+		boolean exited = draining.waitFor(40, TimeUnit.SECONDS);
+
+		assertThat(last(rest).path("type").asString()).isEqualTo("done");
+		assertThat(last(rest).path("status").asString()).isEqualTo("complete");
+		assertThat(exited).isTrue();
+		assertThat(answer(api, "drain", conversation).path("status").asString()).isEqualTo("complete");
+	}
+
 	private static JsonNode answer(Api api, String conversation) {
 		return answer(api, "streams", conversation);
 	}

@@ -384,6 +384,8 @@ public final class AssistantBenchmark {
 
 		private final List<long[]> samples = new ArrayList<>();
 
+		private final List<long[]> live = new ArrayList<>();
+
 		Memory(String url, String pid) {
 			this.url = url;
 			this.pid = pid;
@@ -394,11 +396,21 @@ public final class AssistantBenchmark {
 				return;
 			}
 			long started = System.nanoTime();
+			int count = 0;
 			while (System.nanoTime() < end) {
 				long heap = heap();
 				long rss = rss();
 				synchronized (this.samples) {
 					this.samples.add(new long[] { (System.nanoTime() - started) / 1_000_000_000, heap, rss });
+				}
+				if (++count % 6 == 0 && this.pid != null) {
+					// What the heap holds after a full collection: the live set, the
+					// figure
+					// that shows a leak; heap in use otherwise swings with the collector.
+					collect();
+					synchronized (this.samples) {
+						this.live.add(new long[] { (System.nanoTime() - started) / 1_000_000_000, heap(), rss() });
+					}
 				}
 				try {
 					Thread.sleep(5_000);
@@ -431,6 +443,22 @@ public final class AssistantBenchmark {
 			return new double[] {
 					Arrays.stream(part.toArray(long[][]::new)).mapToLong((s) -> s[1]).average().orElse(0) / 1048576.0,
 					Arrays.stream(part.toArray(long[][]::new)).mapToLong((s) -> s[2]).average().orElse(0) / 1048576.0 };
+		}
+
+		private void collect() {
+			try {
+				Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+				new ProcessBuilder(jcmd.toString(), this.pid, "GC.run").redirectErrorStream(true)
+					.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+					.start()
+					.waitFor();
+			}
+			catch (IOException ex) {
+				// No jcmd: the heap in use is all there is.
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 		}
 
 		private long heap() {

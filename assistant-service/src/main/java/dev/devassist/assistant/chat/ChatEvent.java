@@ -1,25 +1,27 @@
 package dev.devassist.assistant.chat;
 
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One event of a chat turn's stream, the same over SSE and WebSocket: a JSON object with
  * its {@code type}, its {@code seq} in the turn (from 1; heartbeats carry the last seq
- * sent) and the type's fields.
+ * sent) and the type's fields. It is kept as its JSON text, written once: that is what
+ * every client receives, and what a turn kept for resuming holds in memory.
  *
  * @param seq its place in the turn's stream
  * @param type what it is: {@code start}, {@code retrieval}, {@code notice},
  * {@code delta}, {@code citation}, {@code tool_call}, {@code tool_result}, {@code usage},
  * {@code done}, {@code error} or {@code heartbeat}
- * @param body the whole event, as JSON
+ * @param json the whole event, as JSON text
  */
-public record ChatEvent(long seq, String type, ObjectNode body) {
+public record ChatEvent(long seq, String type, String json) {
 
 	private static final JsonMapper JSON = JsonMapper.shared();
 
 	/**
-	 * A new event's body, to fill in.
+	 * A new event's fields, to fill in.
 	 * @return an empty object
 	 */
 	static ObjectNode fields() {
@@ -31,15 +33,15 @@ public record ChatEvent(long seq, String type, ObjectNode body) {
 		body.put("type", type);
 		body.put("seq", seq);
 		body.setAll(fields);
-		return new ChatEvent(seq, type, body);
+		return new ChatEvent(seq, type, JSON.writeValueAsString(body));
 	}
 
 	/**
-	 * The event as JSON text.
-	 * @return it
+	 * The event read back as JSON, for callers that translate it (the OpenAI API).
+	 * @return its fields, {@code type} and {@code seq} included
 	 */
-	public String json() {
-		return JSON.writeValueAsString(this.body);
+	public JsonNode body() {
+		return JSON.readTree(this.json);
 	}
 
 	/**

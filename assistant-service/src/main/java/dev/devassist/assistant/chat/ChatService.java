@@ -108,6 +108,7 @@ public class ChatService {
 		if (tokens > room) {
 			throw ApiException.invalid("message", new PromptTooLongException(tokens, room).getMessage());
 		}
+		this.turns.checkRoom();
 		String model = (request.model() != null) ? request.model() : this.properties.inference().model();
 		String mode = request.modeOrDefault();
 		ConversationRepository.Owner owner = new ConversationRepository.Owner(identity.tenant(),

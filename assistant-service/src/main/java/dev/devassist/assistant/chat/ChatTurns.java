@@ -47,11 +47,20 @@ class ChatTurns {
 	 * @throws ApiException 503 when it is full
 	 */
 	void add(ChatTurn turn) {
+		checkRoom();
+		this.turns.put(turn.id(), turn);
+	}
+
+	/**
+	 * Refuses a new turn before anything of it is written, when this instance already
+	 * generates as many as it may.
+	 * @throws ApiException 503 when it is full
+	 */
+	void checkRoom() {
 		if (active() >= this.properties.maxActiveTurns()) {
 			throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "busy",
 					"This instance is answering as many questions as it may; try again in a few seconds.", null);
 		}
-		this.turns.put(turn.id(), turn);
 	}
 
 	/**

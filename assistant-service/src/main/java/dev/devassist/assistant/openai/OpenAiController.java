@@ -118,6 +118,9 @@ class OpenAiController {
 		boolean stream = body.path("stream").asBoolean(false);
 		boolean usage = body.path("stream_options").path("include_usage").asBoolean(false);
 		Double temperature = body.path("temperature").isNumber() ? body.path("temperature").asDouble() : null;
+		// TODO(#5): an IDE sends its whole history each time, so each call starts a
+		// conversation of
+		// its own; keep one per IDE session (the request's 'user') instead.
 		ChatRequest request = new ChatRequest(null, conversation.question(), null, null, null,
 				model.equals(AGENT) ? "agent" : "grounded", null, temperature);
 		String id = "chatcmpl-" + Long.toHexString(System.nanoTime());

@@ -5,6 +5,7 @@ import java.net.URI;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
 
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -50,12 +51,45 @@ public class ProblemAdvice {
 
 	@ExceptionHandler(ServerWebInputException.class)
 	ResponseEntity<ProblemDetail> input(ServerWebInputException ex, ServerWebExchange exchange) {
+		JacksonException json = jacksonCause(ex);
+		if (json != null && !json.getPath().isEmpty()) {
+			String field = fieldOf(json);
+			String first = String.valueOf(json.getOriginalMessage()).lines().findFirst().orElse("");
+			first = (first.length() > 300) ? first.substring(0, 300) + "…" : first;
+			return answer(exchange, HttpStatus.BAD_REQUEST, "invalid-field",
+					"Field '" + field + "' cannot be read: " + first, field);
+		}
 		Throwable cause = ex.getMostSpecificCause();
-		String reason = (cause instanceof DecodingException) ? "The body is not valid JSON of the expected shape"
-				: ex.getReason();
+		String reason = (cause instanceof DecodingException || json != null)
+				? "The body is not valid JSON of the expected shape" : ex.getReason();
 		String parameter = (ex.getMethodParameter() != null) ? ex.getMethodParameter().getParameterName() : null;
 		return answer(exchange, HttpStatus.BAD_REQUEST, "invalid-request",
 				(reason != null ? reason : "The request cannot be read") + ".", parameter);
+	}
+
+	private static @Nullable JacksonException jacksonCause(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof JacksonException json) {
+				return json;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * The path of the field a body could not be read at, e.g. {@code sources[2]}.
+	 */
+	private static String fieldOf(JacksonException ex) {
+		StringBuilder path = new StringBuilder();
+		for (JacksonException.Reference reference : ex.getPath()) {
+			if (reference.getPropertyName() != null) {
+				path.append(path.isEmpty() ? "" : ".").append(reference.getPropertyName());
+			}
+			else if (reference.getIndex() >= 0) {
+				path.append('[').append(reference.getIndex()).append(']');
+			}
+		}
+		return path.isEmpty() ? "body" : path.toString();
 	}
 
 	@ExceptionHandler(DecodingException.class)
