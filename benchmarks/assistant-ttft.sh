@@ -5,6 +5,8 @@
 # turns a conversation, against a private stack: the simulator (no model time: the fast profile,
 # short scripted answers), the inference proxy (its local MiniLM for embeddings), rag-service with
 # this repository's rag-service sources indexed, and assistant-service.
+# The proxy's ONNX runs use one thread (PROXY_OPTS overrides): on two cores shared by the whole
+# stack, ONNX Runtime's pool of spinning threads took CPU the other services needed.
 # Needs the local platform for PostgreSQL and Redis: ./devassist up -d
 # Target (issue #5): the platform's own time to first token p95 <= 30 ms at 100 conversations;
 # memory flat over a 10-minute run.
@@ -33,7 +35,7 @@ java -Xmx256m -jar vllm-simulator/target/vllm-simulator.jar --simulator.host=127
 pids+=($!)
 java -Xmx512m -jar inference-proxy/target/inference-proxy.jar --proxy.host=127.0.0.1 --proxy.port=18983 \
   --proxy.pools.chat.backends=http://127.0.0.1:18900 --proxy.pools.embedding.backends=http://127.0.0.1:18900 \
-  --logging.level.root=WARN ${PROXY_OPTS:-} >"$work/proxy.log" 2>&1 &
+  --logging.level.root=WARN ${PROXY_OPTS---proxy.local-embedding.threads=1} >"$work/proxy.log" 2>&1 &
 pids+=($!)
 wait_ready http://127.0.0.1:18900/health
 wait_ready http://127.0.0.1:18983/actuator/health/readiness

@@ -131,6 +131,7 @@ public final class AssistantBenchmark {
 		Result result = new Result();
 		long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
 		loops(users, (user) -> {
+			stagger(think);
 			while (System.nanoTime() < end) {
 				HttpRequest request = HttpRequest
 					.newBuilder(URI.create(this.options.get("simulator") + "/v1/chat/completions"))
@@ -158,6 +159,22 @@ public final class AssistantBenchmark {
 		return result;
 	}
 
+	/**
+	 * Spreads the conversations' first questions over one pause, so a phase does not open
+	 * with all of them at once.
+	 */
+	private static void stagger(long think) {
+		if (think == 0) {
+			return;
+		}
+		try {
+			Thread.sleep(ThreadLocalRandom.current().nextLong(think + 1));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
 	private static void pause(long think) {
 		if (think == 0) {
 			return;
@@ -176,6 +193,7 @@ public final class AssistantBenchmark {
 		Thread sampler = Thread.ofVirtual().start(() -> memory.sample(end));
 		String token = this.tokens.token();
 		loops(users, (user) -> {
+			stagger(think);
 			String conversation = null;
 			int turn = 0;
 			while (System.nanoTime() < end) {
@@ -437,6 +455,14 @@ public final class AssistantBenchmark {
 				.reduce(new long[3], (a, b) -> new long[] { 0, Math.max(a[1], b[1]), Math.max(a[2], b[2]) });
 			System.out.printf("peak                              %8.1f %8.1f%n", peak[1] / 1048576.0,
 					peak[2] / 1048576.0);
+			if (!this.live.isEmpty()) {
+				System.out.printf("%nlive heap after a full GC, every 30 s (MiB), and rss:%n");
+				for (long[] sample : this.live) {
+					System.out.printf("  %4d s  heap %6.1f  rss %6.1f%n", sample[0], sample[1] / 1048576.0,
+							sample[2] / 1048576.0);
+				}
+			}
+			System.out.flush();
 		}
 
 		private double[] mean(List<long[]> part) {

@@ -152,7 +152,10 @@ final class Answering {
 		emitRetrieval(prompt);
 
 		InferenceClient inference = this.service.inference();
-		if (!inference.configured() || this.turn.stopRequested()) {
+		if (this.turn.stopRequested()) {
+			return Mono.empty();
+		}
+		if (!inference.configured()) {
 			return retrievalOnly(
 					"No model server is configured, so these are the passages that best match " + "your question.");
 		}
