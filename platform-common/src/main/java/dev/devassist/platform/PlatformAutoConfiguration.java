@@ -1,9 +1,5 @@
 package dev.devassist.platform;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-
 import dev.devassist.platform.identity.IdentityProperties;
 import dev.devassist.platform.identity.InternalTokens;
 import dev.devassist.platform.web.ProblemAdvice;
@@ -19,8 +15,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.io.DefaultResourceLoader;
-import org.springframework.core.io.Resource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
@@ -69,7 +63,7 @@ public class PlatformAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ReactiveJwtDecoder internalTokenDecoder(IdentityProperties properties) {
-		return InternalTokens.decoder(pem(properties), properties);
+		return InternalTokens.decoder(InternalTokens.publicKeyPem(properties), properties);
 	}
 
 	@Bean
@@ -120,20 +114,6 @@ public class PlatformAutoConfiguration {
 		String detail = presented ? "The bearer token was refused: " + ex.getMessage()
 				: "This route needs the gateway's identity token: send 'Authorization: Bearer <token>'.";
 		return Problems.write(exchange, HttpStatus.UNAUTHORIZED, "unauthorized", detail);
-	}
-
-	private static String pem(IdentityProperties properties) {
-		if (properties.publicKey() != null && !properties.publicKey().isBlank()) {
-			return properties.publicKey();
-		}
-		Resource resource = new DefaultResourceLoader().getResource(properties.publicKeyLocation());
-		try (InputStream in = resource.getInputStream()) {
-			return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException("Cannot read devassist.identity.public-key-location "
-					+ properties.publicKeyLocation() + ": " + ex.getMessage(), ex);
-		}
 	}
 
 }

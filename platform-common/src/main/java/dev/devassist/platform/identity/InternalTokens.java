@@ -1,5 +1,8 @@
 package dev.devassist.platform.identity;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
@@ -18,6 +21,8 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 import reactor.core.publisher.Flux;
 
+import org.springframework.core.io.DefaultResourceLoader;
+import org.springframework.core.io.Resource;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
@@ -112,11 +117,31 @@ public final class InternalTokens {
 	}
 
 	/**
+	 * The gateway's public key as configured: given inline or read from its location.
+	 * @param properties the identity settings
+	 * @return the PEM text
+	 * @throws IllegalStateException when the location cannot be read
+	 */
+	public static String publicKeyPem(IdentityProperties properties) {
+		if (properties.publicKey() != null && !properties.publicKey().isBlank()) {
+			return properties.publicKey();
+		}
+		Resource resource = new DefaultResourceLoader().getResource(properties.publicKeyLocation());
+		try (InputStream in = resource.getInputStream()) {
+			return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot read devassist.identity.public-key-location "
+					+ properties.publicKeyLocation() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
 	 * Reads a PEM {@code PUBLIC KEY} (X.509 SubjectPublicKeyInfo), EC or RSA.
 	 * @param pem the text
 	 * @return the key
 	 */
-	static PublicKey publicKey(String pem) {
+	public static PublicKey publicKey(String pem) {
 		String body = pem.replace("-----BEGIN PUBLIC KEY-----", "")
 			.replace("-----END PUBLIC KEY-----", "")
 			.replaceAll("\\s", "");

@@ -120,7 +120,16 @@ public class ProblemAdvice {
 				"Something went wrong on our side; quote the request id when reporting it.", null);
 	}
 
-	private static ResponseEntity<ProblemDetail> answer(ServerWebExchange exchange, HttpStatusCode status, String type,
+	/**
+	 * The problem answer every service gives, for handlers of its own.
+	 * @param exchange the exchange
+	 * @param status the status
+	 * @param type a short stable name of the problem
+	 * @param detail what was wrong, for the caller to read
+	 * @param field the request field at fault, if one is
+	 * @return the answer
+	 */
+	public static ResponseEntity<ProblemDetail> answer(ServerWebExchange exchange, HttpStatusCode status, String type,
 			String detail, @Nullable String field) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
 		problem.setType(URI.create(TYPE_BASE + type));

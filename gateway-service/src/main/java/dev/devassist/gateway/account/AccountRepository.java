@@ -1,0 +1,123 @@
+package dev.devassist.gateway.account;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Tenants and users in PostgreSQL ({@code gateway.tenant}, {@code gateway.app_user}).
+ */
+@Repository
+class AccountRepository {
+
+	private static final String USER_COLUMNS = "id, tenant_id, username, roles, disabled, created_at";
+
+	private final JdbcClient jdbc;
+
+	AccountRepository(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	boolean anyUser() {
+		return this.jdbc.sql("select exists (select 1 from app_user)").query(Boolean.class).single();
+	}
+
+	@Transactional
+	void insertTenantWithAdmin(Tenant tenant, Account admin, String passwordHash) {
+		insertTenant(tenant);
+		insertUser(admin, passwordHash);
+	}
+
+	void insertTenant(Tenant tenant) {
+		this.jdbc.sql("insert into tenant (id, name) values (:id, :name)")
+			.param("id", tenant.id())
+			.param("name", tenant.name())
+			.update();
+	}
+
+	void insertUser(Account account, String passwordHash) {
+		this.jdbc
+			.sql("insert into app_user (id, tenant_id, username, password_hash, roles) "
+					+ "values (:id, :tenant, :username, :hash, :roles::text[])")
+			.param("id", account.id())
+			.param("tenant", account.tenant())
+			.param("username", account.username())
+			.param("hash", passwordHash)
+			.param("roles", account.roles().toArray(String[]::new))
+			.update();
+	}
+
+	boolean usernameTaken(String username) {
+		return this.jdbc.sql("select exists (select 1 from app_user where username = :username)")
+			.param("username", username)
+			.query(Boolean.class)
+			.single();
+	}
+
+	Optional<Credentials> findCredentials(String username) {
+		return this.jdbc.sql("select " + USER_COLUMNS + ", password_hash from app_user where username = :username")
+			.param("username", username)
+			.query((rs, row) -> new Credentials(account(rs), rs.getString("password_hash")))
+			.optional();
+	}
+
+	List<Account> listUsers(String tenant) {
+		return this.jdbc.sql("select " + USER_COLUMNS + " from app_user where tenant_id = :tenant order by username")
+			.param("tenant", tenant)
+			.query((rs, row) -> account(rs))
+			.list();
+	}
+
+	Optional<Account> findUser(String tenant, String id) {
+		return this.jdbc.sql("select " + USER_COLUMNS + " from app_user where tenant_id = :tenant and id = :id")
+			.param("tenant", tenant)
+			.param("id", id)
+			.query((rs, row) -> account(rs))
+			.optional();
+	}
+
+	boolean setDisabled(String tenant, String id, boolean disabled) {
+		return this.jdbc.sql("update app_user set disabled = :disabled where tenant_id = :tenant and id = :id")
+			.param("disabled", disabled)
+			.param("tenant", tenant)
+			.param("id", id)
+			.update() == 1;
+	}
+
+	void setPassword(String id, String passwordHash) {
+		this.jdbc.sql("update app_user set password_hash = :hash where id = :id")
+			.param("hash", passwordHash)
+			.param("id", id)
+			.update();
+	}
+
+	Optional<Tenant> findTenant(String id) {
+		return this.jdbc.sql("select id, name, created_at from tenant where id = :id")
+			.param("id", id)
+			.query((rs, row) -> new Tenant(rs.getString("id"), rs.getString("name"),
+					rs.getTimestamp("created_at").toInstant()))
+			.optional();
+	}
+
+	private static Account account(ResultSet rs) throws SQLException {
+		return new Account(rs.getString("id"), rs.getString("tenant_id"), rs.getString("username"),
+				Set.of((String[]) rs.getArray("roles").getArray()), rs.getBoolean("disabled"),
+				rs.getTimestamp("created_at").toInstant());
+	}
+
+	/**
+	 * An account with its password's hash, for logging in.
+	 *
+	 * @param account the account
+	 * @param passwordHash the hash, in the password encoder's format
+	 */
+	record Credentials(Account account, String passwordHash) {
+	}
+
+}

@@ -1,0 +1,200 @@
+package dev.devassist.gateway.account;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import dev.devassist.gateway.GatewayProperties;
+import dev.devassist.gateway.apikey.ApiKeys;
+import dev.devassist.gateway.identity.GatewayPrincipal;
+import dev.devassist.platform.web.ApiException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+
+/**
+ * Users and their passwords: logging in, the first admin, and what admins do with their
+ * tenant's users.
+ */
+@Service
+public class Accounts {
+
+	private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@-]{2,64}");
+
+	private static final int MIN_PASSWORD = 12;
+
+	private static final Logger logger = LoggerFactory.getLogger(Accounts.class);
+
+	private final AccountRepository repository;
+
+	private final PasswordEncoder passwords;
+
+	private final ApiKeys keys;
+
+	private final GatewayProperties.Bootstrap bootstrap;
+
+	private final SecureRandom random = new SecureRandom();
+
+	/**
+	 * Compared against when a user name is unknown, so that a miss takes as long as a
+	 * hit.
+	 */
+	private final String decoy;
+
+	Accounts(AccountRepository repository, PasswordEncoder passwords, ApiKeys keys, GatewayProperties properties,
+			Clock clock) {
+		this.repository = repository;
+		this.passwords = passwords;
+		this.keys = keys;
+		this.bootstrap = properties.bootstrap();
+		this.decoy = passwords.encode(password());
+	}
+
+	/**
+	 * Makes the first tenant and its admin when there is no user at all. A generated
+	 * password is printed once, on standard output, and nowhere else.
+	 */
+	@EventListener(ApplicationReadyEvent.class)
+	void bootstrap() {
+		if (this.repository.anyUser()) {
+			return;
+		}
+		String given = this.bootstrap.adminPassword();
+		String password = (given != null && !given.isBlank()) ? given : password();
+		Tenant tenant = new Tenant(id("ten_"), this.bootstrap.tenant(), java.time.Instant.now());
+		Account admin = new Account(id("usr_"), tenant.id(), this.bootstrap.adminUsername(),
+				Set.of("member", GatewayPrincipal.ADMIN), false, java.time.Instant.now());
+		this.repository.insertTenantWithAdmin(tenant, admin, this.passwords.encode(password));
+		logger.info("Made the first tenant '{}' and its admin '{}'.", tenant.name(), admin.username());
+		if (given == null || given.isBlank()) {
+			System.out.printf(
+					"%n=== DevAssist's first admin: user '%s', one-time password: %s ===%n"
+							+ "=== It is shown this once; log in at / and keep it safe. ===%n%n",
+					admin.username(), password);
+		}
+	}
+
+	/**
+	 * Checks a user's password.
+	 * @param username the login name
+	 * @param password the password
+	 * @return the user's principal with every scope its roles allow; empty when the name
+	 * or the password is wrong or the user is disabled
+	 */
+	public Mono<GatewayPrincipal> login(String username, String password) {
+		return Mono.fromCallable(() -> {
+			var credentials = this.repository.findCredentials(username).orElse(null);
+			if (credentials == null) {
+				this.passwords.matches(password, this.decoy);
+				return null;
+			}
+			boolean matches = this.passwords.matches(password, credentials.passwordHash());
+			if (!matches || credentials.account().disabled()) {
+				return null;
+			}
+			return sessionPrincipal(credentials.account());
+		}).subscribeOn(Schedulers.boundedElastic());
+	}
+
+	/**
+	 * The users of the caller's tenant.
+	 * @param admin an admin of the tenant
+	 * @return the users, by name
+	 */
+	public Mono<List<Account>> list(GatewayPrincipal admin) {
+		return Mono.fromCallable(() -> this.repository.listUsers(admin.tenant()))
+			.subscribeOn(Schedulers.boundedElastic());
+	}
+
+	/**
+	 * Makes a user in the admin's tenant.
+	 * @param admin an admin of the tenant
+	 * @param username the new user's login name
+	 * @param password their password, or null to generate one
+	 * @param isAdmin whether they administer the tenant too
+	 * @return the account and the password when one was generated
+	 */
+	public Mono<NewAccount> create(GatewayPrincipal admin, String username, @Nullable String password,
+			boolean isAdmin) {
+		if (username == null || !USERNAME.matcher(username).matches()) {
+			return Mono.error(
+					ApiException.invalid("username", "A user name is 2 to 64 letters, digits or . _ @ - characters."));
+		}
+		if (password != null && password.length() < MIN_PASSWORD) {
+			return Mono.error(ApiException.invalid("password",
+					"A password has at least " + MIN_PASSWORD + " characters; leave it out to have one generated."));
+		}
+		String chosen = (password != null) ? password : password();
+		Set<String> roles = isAdmin ? Set.of("member", GatewayPrincipal.ADMIN) : Set.of("member");
+		Account account = new Account(id("usr_"), admin.tenant(), username, roles, false, java.time.Instant.now());
+		return Mono.fromCallable(() -> {
+			if (this.repository.usernameTaken(username)) {
+				throw ApiException.conflict("The user name '" + username + "' is taken.");
+			}
+			this.repository.insertUser(account, this.passwords.encode(chosen));
+			logger.info("User {} was made in tenant {} by {}.", account.id(), admin.tenant(), admin.userId());
+			return new NewAccount(account, (password == null) ? chosen : null);
+		}).subscribeOn(Schedulers.boundedElastic());
+	}
+
+	/**
+	 * Disables or enables a user of the admin's tenant; a disabled user's keys stop
+	 * working at once.
+	 * @param admin an admin of the tenant
+	 * @param userId the user
+	 * @param disabled whether to disable
+	 * @return the account as it now is
+	 */
+	public Mono<Account> setDisabled(GatewayPrincipal admin, String userId, boolean disabled) {
+		if (disabled && userId.equals(admin.userId())) {
+			return Mono.error(ApiException.conflict("You cannot disable yourself."));
+		}
+		return Mono.fromCallable(() -> {
+			if (!this.repository.setDisabled(admin.tenant(), userId, disabled)) {
+				throw ApiException.notFound("There is no user " + userId + " in your tenant.");
+			}
+			return this.repository.findUser(admin.tenant(), userId).orElseThrow();
+		})
+			.subscribeOn(Schedulers.boundedElastic())
+			.flatMap((account) -> this.keys.forgetUser(userId).thenReturn(account));
+	}
+
+	static GatewayPrincipal sessionPrincipal(Account account) {
+		Set<String> scopes = account.roles().contains(GatewayPrincipal.ADMIN) ? GatewayPrincipal.ALL_SCOPES
+				: Set.of("chat", "search", "ingest");
+		return new GatewayPrincipal(account.id(), account.username(), account.tenant(), account.roles(), scopes, null);
+	}
+
+	private String password() {
+		byte[] bytes = new byte[15];
+		this.random.nextBytes(bytes);
+		return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+	}
+
+	private String id(String prefix) {
+		byte[] bytes = new byte[10];
+		this.random.nextBytes(bytes);
+		return prefix + HexFormat.of().formatHex(bytes);
+	}
+
+	/**
+	 * A user just made.
+	 *
+	 * @param account the account
+	 * @param password the generated password, shown this once; null when the admin chose
+	 * it
+	 */
+	public record NewAccount(Account account, @Nullable String password) {
+	}
+
+}

@@ -1,0 +1,194 @@
+package dev.devassist.gateway;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import redis.embedded.RedisServer;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The real servers the gateway's integration tests run against, started once per test
+ * JVM: embedded PostgreSQL and Redis, and rag-service from its jar, trusting a key pair
+ * made for the run whose private half the gateway signs with. Gateways are started in
+ * this JVM, on free ports, with whatever settings a test needs.
+ */
+final class GatewayPlatform {
+
+	private static final Path RAG_JAR = Path.of("..", "rag-service", "target", "rag-service.jar");
+
+	/** The first admin's password in every gateway started here. */
+	static final String ADMIN_PASSWORD = "correct horse battery staple";
+
+	private static GatewayPlatform instance;
+
+	private final EmbeddedPostgres postgres;
+
+	private final RedisServer redis;
+
+	private final int redisPort;
+
+	private final KeyPair keys;
+
+	private final int ragPort;
+
+	private final List<Process> processes = new ArrayList<>();
+
+	private final List<ConfigurableApplicationContext> gateways = new ArrayList<>();
+
+	private GatewayPlatform() throws Exception {
+		Path logs = Files.createDirectories(Path.of("target", "it-logs"));
+		this.postgres = EmbeddedPostgres.builder().start();
+		this.redisPort = freePort();
+		this.redis = new RedisServer(this.redisPort);
+		this.redis.start();
+		KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+		generator.initialize(new ECGenParameterSpec("secp256r1"));
+		this.keys = generator.generateKeyPair();
+		Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
+
+		this.ragPort = freePort();
+		start(RAG_JAR, logs.resolve("rag-service.log"), "--server.port=" + this.ragPort,
+				"--spring.datasource.url=" + jdbcUrl(), "--spring.datasource.username=postgres",
+				"--devassist.rag.redis.url=redis://127.0.0.1:" + this.redisPort,
+				"--devassist.rag.embedding.proxy-url=http://127.0.0.1:" + freePort(),
+				"--devassist.rag.data-directory=" + Files.createTempDirectory("gateway-it-rag"),
+				"--devassist.identity.public-key=" + publicKeyPem());
+		awaitReady(URI.create("http://127.0.0.1:" + this.ragPort + "/actuator/health/readiness"));
+	}
+
+	static synchronized GatewayPlatform get() {
+		if (instance == null) {
+			try {
+				instance = new GatewayPlatform();
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException("The test platform cannot start: " + ex.getMessage(), ex);
+			}
+		}
+		return instance;
+	}
+
+	/**
+	 * Starts a gateway in this JVM in front of rag-service, with assistant-service's
+	 * route pointing at a port where nothing listens.
+	 * @param extra more {@code --key=value} arguments, which replace defaults of the same
+	 * name
+	 * @return the gateway's base URL
+	 */
+	synchronized String startGateway(String... extra) {
+		Map<String, String> byName = new LinkedHashMap<>();
+		List<String> defaults = List.of("--server.port=0", "--spring.main.banner-mode=off",
+				"--spring.datasource.url=" + jdbcUrl(), "--spring.datasource.username=postgres",
+				"--spring.data.redis.url=redis://127.0.0.1:" + this.redisPort,
+				"--devassist.gateway.routes.rag-url=http://127.0.0.1:" + this.ragPort,
+				"--devassist.gateway.routes.assistant-url=http://127.0.0.1:" + freePort(),
+				"--devassist.gateway.signing.private-key=" + pem("PRIVATE KEY", this.keys.getPrivate().getEncoded()),
+				"--devassist.identity.public-key=" + publicKeyPem(),
+				"--devassist.gateway.bootstrap.admin-password=" + ADMIN_PASSWORD, "--logging.level.root=WARN");
+		for (String argument : defaults) {
+			byName.put(argument.substring(0, argument.indexOf('=')), argument);
+		}
+		for (String argument : extra) {
+			byName.put(argument.substring(0, argument.indexOf('=')), argument);
+		}
+		ConfigurableApplicationContext context = SpringApplication.run(GatewayServiceApplication.class,
+				byName.values().toArray(String[]::new));
+		this.gateways.add(context);
+		return "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
+	}
+
+	String ragUrl() {
+		return "http://127.0.0.1:" + this.ragPort;
+	}
+
+	String jdbcUrl() {
+		return this.postgres.getJdbcUrl("postgres", "postgres");
+	}
+
+	String publicKeyPem() {
+		return pem("PUBLIC KEY", this.keys.getPublic().getEncoded());
+	}
+
+	private static String pem(String type, byte[] der) {
+		return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder().encodeToString(der) + "\n-----END " + type
+				+ "-----";
+	}
+
+	private void start(Path jar, Path log, String... arguments) throws IOException {
+		if (!Files.isRegularFile(jar)) {
+			throw new IllegalStateException(jar.toAbsolutePath() + " is missing: build its module first");
+		}
+		List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+				"-Xmx384m", "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-jar",
+				jar.toString(), "--logging.level.root=WARN", "--spring.main.banner-mode=off"));
+		command.addAll(List.of(arguments));
+		this.processes.add(new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
+			.start());
+	}
+
+	static void awaitReady(URI health) {
+		HttpClient http = HttpClient.newHttpClient();
+		await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
+			try {
+				return http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding())
+					.statusCode() == 200;
+			}
+			catch (IOException ex) {
+				return false;
+			}
+		});
+	}
+
+	static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private void stop() {
+		this.gateways.forEach(ConfigurableApplicationContext::close);
+		for (Process process : this.processes.reversed()) {
+			process.destroy();
+		}
+		try {
+			for (Process process : this.processes) {
+				process.waitFor(10, TimeUnit.SECONDS);
+			}
+			this.redis.stop();
+			this.postgres.close();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
