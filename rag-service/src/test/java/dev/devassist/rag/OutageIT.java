@@ -22,8 +22,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Brief outages of rag-service's peers, with real servers stopped and started again:
- * while the inference proxy is down a job waits and then completes; a job made while
- * Redis is down is kept in PostgreSQL and queued once Redis is back.
+ * while the inference proxy is down a job waits and then completes, or ends at once when
+ * it is cancelled; a job made while Redis is down is kept in PostgreSQL and queued once
+ * Redis is back.
  */
 class OutageIT {
 
@@ -77,6 +78,24 @@ class OutageIT {
 
 		assertThat(job.path("status").asString()).isEqualTo("SUCCEEDED");
 		assertThat(job.path("progress").path("filesIndexed").asInt()).isEqualTo(40);
+	}
+
+	@Test
+	void whenAJobWaitingForADownProxyIsCancelledThenItEndsAtOnce() throws Exception {
+		proxy.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+		JsonNode created = Api.json(api.upload("outage", "/api/sources/uploads", files("cancel", 3)));
+		String jobId = created.path("job").path("id").asString();
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> Api.json(api.get("outage", "/api/jobs/" + jobId)).path("status").asString(),
+					"RUNNING"::equals);
+
+		int accepted = api.postJson("outage", "/api/jobs/" + jobId + "/cancel", "{}").statusCode();
+
+		assertThat(accepted).isEqualTo(202);
+		await().atMost(Duration.ofSeconds(15))
+			.until(() -> Api.json(api.get("outage", "/api/jobs/" + jobId)).path("status").asString(),
+					"CANCELLED"::equals);
+		proxy = TestPlatform.startProxy(proxyPort);
 	}
 
 	@Test

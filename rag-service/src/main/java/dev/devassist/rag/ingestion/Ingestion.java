@@ -194,8 +194,12 @@ public final class Ingestion {
 				.maxBackoff(Duration.ofSeconds(10))
 				.filter((ex) -> ex instanceof EmbeddingException embedding && embedding.isTransient()
 						&& tracker.elapsedSinceProgress().compareTo(this.retryFor) < 0)
-				.doBeforeRetry(
-						(signal) -> logger.debug("Embedding call failed; retrying: {}", signal.failure().getMessage())))
+				.doBeforeRetry((signal) -> {
+					// A job waiting for the proxy still ends at once when it is
+					// cancelled.
+					tracker.checkCancelled();
+					logger.debug("Embedding call failed; retrying: {}", signal.failure().getMessage());
+				}))
 			.map((vectors) -> {
 				int next = 0;
 				for (Piece piece : pieces) {
