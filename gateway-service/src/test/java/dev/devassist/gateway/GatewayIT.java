@@ -243,7 +243,9 @@ class GatewayIT {
 
 	@Test
 	void whenTheServiceBehindARouteIsDownThenTheCallerGetsA503Problem() {
-		Client withKey = Client.withKey(gateway, createKey(admin, "chat").path("secret").asString());
+		String broken = platform
+			.startGateway("--devassist.gateway.routes.assistant-url=http://127.0.0.1:" + GatewayPlatform.freePort());
+		Client withKey = Client.withKey(broken, createKey(admin, "chat").path("secret").asString());
 
 		Client.Answer answer = withKey.get("/api/conversations");
 

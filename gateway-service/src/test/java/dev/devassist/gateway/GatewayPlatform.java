@@ -30,13 +30,16 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The real servers the gateway's integration tests run against, started once per test
- * JVM: embedded PostgreSQL and Redis, and rag-service from its jar, trusting a key pair
+ * JVM: embedded PostgreSQL and Redis, and rag-service and assistant-service from their
+ * jars (with no model server, and no inference proxy for embeddings), trusting a key pair
  * made for the run whose private half the gateway signs with. Gateways are started in
  * this JVM, on free ports, with whatever settings a test needs.
  */
 final class GatewayPlatform {
 
 	private static final Path RAG_JAR = Path.of("..", "rag-service", "target", "rag-service.jar");
+
+	private static final Path ASSISTANT_JAR = Path.of("..", "assistant-service", "target", "assistant-service.jar");
 
 	/** The first admin's password in every gateway started here. */
 	static final String ADMIN_PASSWORD = "correct horse battery staple";
@@ -52,6 +55,8 @@ final class GatewayPlatform {
 	private final KeyPair keys;
 
 	private final int ragPort;
+
+	private final int assistantPort;
 
 	private final List<Process> processes = new ArrayList<>();
 
@@ -75,7 +80,17 @@ final class GatewayPlatform {
 				"--devassist.rag.embedding.proxy-url=http://127.0.0.1:" + freePort(),
 				"--devassist.rag.data-directory=" + Files.createTempDirectory("gateway-it-rag"),
 				"--devassist.identity.public-key=" + publicKeyPem());
+		// No model server: assistant-service answers retrieval-only, which is enough to
+		// see
+		// its streams pass through the gateway.
+		this.assistantPort = freePort();
+		start(ASSISTANT_JAR, logs.resolve("assistant-service.log"), "--server.port=" + this.assistantPort,
+				"--spring.datasource.url=" + jdbcUrl(), "--spring.datasource.username=postgres",
+				"--devassist.assistant.redis.url=redis://127.0.0.1:" + this.redisPort,
+				"--devassist.assistant.rag.url=http://127.0.0.1:" + this.ragPort,
+				"--devassist.assistant.inference.url=", "--devassist.identity.public-key=" + publicKeyPem());
 		awaitReady(URI.create("http://127.0.0.1:" + this.ragPort + "/actuator/health/readiness"));
+		awaitReady(URI.create("http://127.0.0.1:" + this.assistantPort + "/actuator/health/readiness"));
 	}
 
 	static synchronized GatewayPlatform get() {
@@ -103,7 +118,7 @@ final class GatewayPlatform {
 				"--spring.datasource.url=" + jdbcUrl(), "--spring.datasource.username=postgres",
 				"--spring.data.redis.url=redis://127.0.0.1:" + this.redisPort,
 				"--devassist.gateway.routes.rag-url=http://127.0.0.1:" + this.ragPort,
-				"--devassist.gateway.routes.assistant-url=http://127.0.0.1:" + freePort(),
+				"--devassist.gateway.routes.assistant-url=http://127.0.0.1:" + this.assistantPort,
 				"--devassist.gateway.signing.private-key=" + pem("PRIVATE KEY", this.keys.getPrivate().getEncoded()),
 				"--devassist.identity.public-key=" + publicKeyPem(),
 				"--devassist.gateway.bootstrap.admin-password=" + ADMIN_PASSWORD, "--logging.level.root=WARN");
