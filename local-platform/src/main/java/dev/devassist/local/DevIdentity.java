@@ -19,10 +19,11 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The local platform's stand-in for the gateway's signing key: an EC P-256 key pair made
- * at the first start and kept in the data folder, whose public half every service is told
- * to trust. {@code ./devassist token} signs internal tokens with it, so the services can
- * be called before the gateway exists. The private key never leaves the data folder.
+ * The local platform's signing key: an EC P-256 key pair made at the first start and kept
+ * in the data folder. The gateway signs internal tokens with its private half and every
+ * service trusts its public half. {@code ./devassist token} signs with it too, so a
+ * service can be called directly, past the gateway. The private key never leaves the data
+ * folder.
  */
 final class DevIdentity {
 
@@ -41,6 +42,15 @@ final class DevIdentity {
 		Path directory = dataDir.resolve("identity");
 		this.privateKey = directory.resolve("gateway-dev.key");
 		this.publicKey = directory.resolve("gateway-dev.pub");
+	}
+
+	/**
+	 * The private key beside a public key this class made.
+	 * @param publicKey the public key's file
+	 * @return the private key's file
+	 */
+	static Path privateKeyOf(Path publicKey) {
+		return publicKey.resolveSibling("gateway-dev.key");
 	}
 
 	/**

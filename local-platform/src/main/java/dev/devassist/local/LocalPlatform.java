@@ -261,8 +261,7 @@ final class LocalPlatform implements AutoCloseable {
 			Path identityKey) {
 		// The console already prefixes each line with the service's name, so the services
 		// drop their date, pid and thread from the lines they print; their log files get
-		// the same. Every service trusts the local signing key in place of the gateway's;
-		// the
+		// the same. The gateway signs with the local key and every service trusts it; the
 		// repository itself is an allowed root for local git sources, so it can index
 		// itself.
 		Map<String, String> environment = new LinkedHashMap<>(Map.ofEntries(
@@ -275,6 +274,8 @@ final class LocalPlatform implements AutoCloseable {
 				Map.entry("DEVASSIST_RAG_INGESTION_ALLOWED_LOCAL_ROOTS", settings.root().toString()),
 				Map.entry("DEVASSIST_ASSISTANT_REDIS_URL", "redis://" + LocalRedis.HOST + ":" + redis.port()),
 				Map.entry("DEVASSIST_IDENTITY_PUBLIC_KEY_LOCATION", "file:" + identityKey),
+				Map.entry("DEVASSIST_GATEWAY_SIGNING_PRIVATE_KEY_LOCATION",
+						"file:" + DevIdentity.privateKeyOf(identityKey)),
 				Map.entry("LOGGING_PATTERN_CONSOLE", "%d{HH:mm:ss.SSS} %-5level %logger{0}: %msg%n%throwable")));
 		environment.putAll(chatModel(System.getenv()));
 		return Map.copyOf(environment);

@@ -107,6 +107,30 @@ public class Accounts {
 	}
 
 	/**
+	 * Changes the caller's own password, as the first admin should after the first login.
+	 * @param caller the logged-in user
+	 * @param current their password now
+	 * @param chosen the new password
+	 * @return completes when changed; an error naming the field otherwise
+	 */
+	public Mono<Void> changePassword(GatewayPrincipal caller, String current, String chosen) {
+		if (chosen == null || chosen.length() < MIN_PASSWORD || chosen.length() > 1024) {
+			return Mono
+				.error(ApiException.invalid("newPassword", "A password has " + MIN_PASSWORD + " to 1024 characters."));
+		}
+		return Mono.fromRunnable(() -> {
+			var credentials = this.repository.findCredentials(caller.username())
+				.filter((found) -> found.account().id().equals(caller.userId()))
+				.orElseThrow(() -> ApiException.notFound("Your account no longer exists."));
+			if (current == null || !this.passwords.matches(current, credentials.passwordHash())) {
+				throw ApiException.invalid("currentPassword", "The current password is wrong.");
+			}
+			this.repository.setPassword(caller.userId(), this.passwords.encode(chosen));
+			logger.info("User {} changed their password.", caller.userId());
+		}).subscribeOn(Schedulers.boundedElastic()).then();
+	}
+
+	/**
 	 * The users of the caller's tenant.
 	 * @param admin an admin of the tenant
 	 * @return the users, by name

@@ -68,6 +68,13 @@ class AuthController {
 		return exchange.getSession().flatMap(WebSession::invalidate);
 	}
 
+	@PostMapping("/password")
+	@ResponseStatus(HttpStatus.NO_CONTENT)
+	Mono<Void> changePassword(@RequestBody PasswordChange change) {
+		return Principals.current()
+			.flatMap((caller) -> this.accounts.changePassword(caller, change.currentPassword(), change.newPassword()));
+	}
+
 	@GetMapping("/me")
 	Mono<Me> me() {
 		return Principals.current().map(Me::of);
@@ -87,6 +94,15 @@ class AuthController {
 	 * @param password the password
 	 */
 	record Login(String username, String password) {
+	}
+
+	/**
+	 * A new password for the caller.
+	 *
+	 * @param currentPassword the password now
+	 * @param newPassword the password to use from now on
+	 */
+	record PasswordChange(String currentPassword, String newPassword) {
 	}
 
 	/**
