@@ -30,7 +30,8 @@ import reactor.netty.resources.ConnectionProvider;
  * Each target is warmed up first; then in each round the targets take turns one second at
  * a time, all from one warmed-up client, so that the machine's noise falls on all alike.
  * Prints a line for each round and target: label, round, requests, errors, and p50, p90,
- * p99 and max in milliseconds.
+ * p99 and max in milliseconds. System properties {@code header.NAME=VALUE} add headers to
+ * every request (an API key, say).
  */
 public final class OpenLoop {
 
@@ -56,7 +57,7 @@ public final class OpenLoop {
 			.pendingAcquireMaxCount(-1)
 			.build();
 		HttpClient client = HttpClient.create(connections)
-			.headers((headers) -> headers.set("content-type", "application/json"))
+			.headers((headers) -> Options.extraHeaders(headers.set("content-type", "application/json")))
 			.responseTimeout(Duration.ofSeconds(30));
 		for (int i = 6; i < args.length; i++) {
 			String url = args[i].substring(args[i].indexOf('=') + 1);

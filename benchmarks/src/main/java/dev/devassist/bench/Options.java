@@ -3,11 +3,15 @@ package dev.devassist.bench;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.netty.handler.codec.http.HttpHeaders;
+
 /**
  * Reads a harness's {@code --name=value} arguments, exiting with status 2 on anything
- * else or when a required one is missing.
+ * else or when a required one is missing, and the headers given as system properties.
  */
 final class Options {
+
+	private static final String HEADER = "header.";
 
 	private Options() {
 	}
@@ -28,6 +32,20 @@ final class Options {
 			}
 		}
 		return options;
+	}
+
+	/**
+	 * Adds the headers given as system properties {@code header.NAME=VALUE}.
+	 * @param headers a request's headers
+	 * @return the same headers
+	 */
+	static HttpHeaders extraHeaders(HttpHeaders headers) {
+		System.getProperties().forEach((name, value) -> {
+			if (name instanceof String key && key.startsWith(HEADER)) {
+				headers.set(key.substring(HEADER.length()), String.valueOf(value));
+			}
+		});
+		return headers;
 	}
 
 }

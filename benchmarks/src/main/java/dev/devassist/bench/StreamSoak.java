@@ -1,10 +1,6 @@
 package dev.devassist.bench;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +22,8 @@ import reactor.netty.resources.ConnectionProvider;
 /**
  * Holds many concurrent streams open against an OpenAI-compatible server, round after
  * round, and reports after each round the server's heap after a full collection and its
- * resident memory, so that a leak shows as growth from round to round.
+ * resident memory, so that a leak shows as growth from round to round. System properties
+ * {@code header.NAME=VALUE} add headers to every request (an API key, say).
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar URL PID STREAMS ROUNDS TOKENS MODEL
@@ -34,7 +31,10 @@ import reactor.netty.resources.ConnectionProvider;
  */
 public final class StreamSoak {
 
-	private static final Pattern HEAP = Pattern.compile("(?m)^jvm_memory_used_bytes\\{area=\"heap\"[^}]*} (\\S+)$");
+	/**
+	 * The heap in use, from {@code jcmd PID GC.heap_info}, read right after a full GC.
+	 */
+	private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total[^\\n]*used (\\d+)K");
 
 	private StreamSoak() {
 	}
@@ -64,7 +64,7 @@ public final class StreamSoak {
 
 		System.out.printf("%-6s %8s %9s %7s %12s %12s %14s %12s%n", "round", "streams", "complete", "errors",
 				"ttft_p50_ms", "ttft_p99_ms", "heap_after_gc", "rss");
-		Sample baseline = sample(url, pid);
+		Sample baseline = sample(pid);
 		System.out.printf("%-6s %8s %9s %7s %12s %12s %11.1f MB %9.1f MB%n", "before", "-", "-", "-", "-", "-",
 				baseline.heapMb(), baseline.rssMb());
 		double firstHeap = 0;
@@ -72,7 +72,7 @@ public final class StreamSoak {
 		int totalErrors = 0;
 		for (int round = 1; round <= rounds; round++) {
 			RoundResult result = runRound(client, body, streams, tokens);
-			Sample sample = sample(url, pid);
+			Sample sample = sample(pid);
 			System.out.printf("%-6d %8d %9d %7d %12.1f %12.1f %11.1f MB %9.1f MB%n", round, streams, result.complete(),
 					result.errors(), result.ttftP50Ms(), result.ttftP99Ms(), sample.heapMb(), sample.rssMb());
 			if (round == 1) {
@@ -97,7 +97,8 @@ public final class StreamSoak {
 			long start = System.nanoTime();
 			int[] events = new int[1];
 			String[] carry = { "" };
-			ResponseReceiver<?> request = client.headers((headers) -> headers.set("content-type", "application/json"))
+			ResponseReceiver<?> request = client
+				.headers((headers) -> Options.extraHeaders(headers.set("content-type", "application/json")))
 				.post()
 				.uri("/v1/completions")
 				.send(ByteBufFlux.fromString(Mono.just(body)));
@@ -150,28 +151,24 @@ public final class StreamSoak {
 		return sorted[Math.max(0, index)] / 1e6;
 	}
 
-	private static Sample sample(String url, long pid) throws IOException, InterruptedException {
+	private static Sample sample(long pid) throws IOException, InterruptedException {
 		new ProcessBuilder("jcmd", String.valueOf(pid), "GC.run").redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 			.start()
 			.waitFor(30, TimeUnit.SECONDS);
-		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-		String metrics = http
-			.send(HttpRequest.newBuilder(URI.create(url + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
-					HttpResponse.BodyHandlers.ofString())
-			.body();
-		double heap = 0;
-		Matcher matcher = HEAP.matcher(metrics);
-		while (matcher.find()) {
-			heap += Double.parseDouble(matcher.group(1));
-		}
+		Process info = new ProcessBuilder("jcmd", String.valueOf(pid), "GC.heap_info").redirectErrorStream(true)
+			.start();
+		String heapInfo = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		info.waitFor(30, TimeUnit.SECONDS);
+		Matcher matcher = HEAP_USED.matcher(heapInfo);
+		double heapKb = matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
 		List<String> status = Files.readAllLines(Path.of("/proc/" + pid + "/status"));
 		double rssKb = status.stream()
 			.filter((line) -> line.startsWith("VmRSS:"))
 			.mapToDouble((line) -> Double.parseDouble(line.replaceAll("[^0-9]", "")))
 			.findFirst()
 			.orElse(0);
-		return new Sample(heap / 1024 / 1024, rssKb / 1024);
+		return new Sample(heapKb / 1024, rssKb / 1024);
 	}
 
 	private record Sample(double heapMb, double rssMb) {

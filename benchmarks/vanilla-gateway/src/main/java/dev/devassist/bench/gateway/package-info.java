@@ -1,0 +1,4 @@
+/**
+ * The gateway benchmark's reference gateway.
+ */
+package dev.devassist.bench.gateway;
