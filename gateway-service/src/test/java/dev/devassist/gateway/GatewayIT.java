@@ -18,7 +18,11 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -313,6 +317,26 @@ class GatewayIT {
 
 		assertThat(answer.status()).isEqualTo(401);
 		assertThat(answer.json().path("type").asString()).endsWith("webhook-token");
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void whenCallsAreMadeThenEachIsLoggedOnceWithItsCallerAndNeverItsQueryOrKey(CapturedOutput output) {
+		String logged = platform.startGateway("--logging.level.devassist.access=INFO",
+				"--logging.structured.format.console=ecs");
+		JsonNode created = createKey(admin, "search");
+		String secret = created.path("secret").asString();
+		String keyId = created.path("key").path("id").asString();
+
+		Client.withKey(logged, secret).get("/api/sources?secret=hunter2");
+		new Client(logged).get("/api/sources?token=hunter3");
+
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+			assertThat(output.getOut().lines().filter((line) -> line.contains(keyId))).singleElement()
+				.satisfies((line) -> assertThat(line).contains("GET /api/sources 200"));
+			assertThat(output.getOut()).containsPattern("GET /api/sources 401 \\d+ us, anonymous");
+		});
+		assertThat(output.getOut()).doesNotContain("hunter2").doesNotContain("hunter3").doesNotContain(secret);
 	}
 
 	@Test

@@ -1,7 +1,8 @@
 package dev.devassist.gateway.account;
 
 import java.security.SecureRandom;
-import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -51,8 +52,7 @@ public class Accounts {
 	 */
 	private final String decoy;
 
-	Accounts(AccountRepository repository, PasswordEncoder passwords, ApiKeys keys, GatewayProperties properties,
-			Clock clock) {
+	Accounts(AccountRepository repository, PasswordEncoder passwords, ApiKeys keys, GatewayProperties properties) {
 		this.repository = repository;
 		this.passwords = passwords;
 		this.keys = keys;
@@ -71,9 +71,9 @@ public class Accounts {
 		}
 		String given = this.bootstrap.adminPassword();
 		String password = (given != null && !given.isBlank()) ? given : password();
-		Tenant tenant = new Tenant(id("ten_"), this.bootstrap.tenant(), java.time.Instant.now());
+		Tenant tenant = new Tenant(id("ten_"), this.bootstrap.tenant(), Instant.now());
 		Account admin = new Account(id("usr_"), tenant.id(), this.bootstrap.adminUsername(),
-				Set.of("member", GatewayPrincipal.ADMIN), false, java.time.Instant.now());
+				Set.of("member", GatewayPrincipal.ADMIN), false, Instant.now());
 		this.repository.insertTenantWithAdmin(tenant, admin, this.passwords.encode(password));
 		logger.info("Made the first tenant '{}' and its admin '{}'.", tenant.name(), admin.username());
 		if (given == null || given.isBlank()) {
@@ -160,7 +160,7 @@ public class Accounts {
 		}
 		String chosen = (password != null) ? password : password();
 		Set<String> roles = isAdmin ? Set.of("member", GatewayPrincipal.ADMIN) : Set.of("member");
-		Account account = new Account(id("usr_"), admin.tenant(), username, roles, false, java.time.Instant.now());
+		Account account = new Account(id("usr_"), admin.tenant(), username, roles, false, Instant.now());
 		return Mono.fromCallable(() -> {
 			if (this.repository.usernameTaken(username)) {
 				throw ApiException.conflict("The user name '" + username + "' is taken.");
@@ -202,7 +202,7 @@ public class Accounts {
 	private String password() {
 		byte[] bytes = new byte[15];
 		this.random.nextBytes(bytes);
-		return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
 	}
 
 	private String id(String prefix) {

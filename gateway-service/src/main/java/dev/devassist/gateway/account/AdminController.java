@@ -3,6 +3,7 @@ package dev.devassist.gateway.account;
 import java.util.List;
 
 import dev.devassist.gateway.identity.Principals;
+import dev.devassist.platform.web.ApiException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -44,8 +45,10 @@ class AdminController {
 
 	@PatchMapping("/{id}")
 	Mono<Account> update(@PathVariable String id, @RequestBody UserChange change) {
-		return Principals.current()
-			.flatMap((admin) -> this.accounts.setDisabled(admin, id, Boolean.TRUE.equals(change.disabled())));
+		if (change.disabled() == null) {
+			return Mono.error(ApiException.invalid("disabled", "Say whether the user is disabled: true or false."));
+		}
+		return Principals.current().flatMap((admin) -> this.accounts.setDisabled(admin, id, change.disabled()));
 	}
 
 	/**

@@ -163,7 +163,7 @@ public class ApiKeys implements SmartLifecycle {
 			this.repository.revoke(caller.tenant(), key.id(), this.clock.instant());
 			logger.info("API key {} was revoked by user {} of tenant {}.", key.id(), caller.userId(), caller.tenant());
 			return key.id();
-		}).subscribeOn(Schedulers.boundedElastic()).doOnNext(this::forgetKey).flatMap(this::announce).then();
+		}).subscribeOn(Schedulers.boundedElastic()).doOnNext(this::forget).flatMap(this::announce).then();
 	}
 
 	/**
@@ -183,10 +183,6 @@ public class ApiKeys implements SmartLifecycle {
 					+ "within {}.", what, ex.getMessage(), this.settings.cacheFor());
 			return Mono.just(0L);
 		});
-	}
-
-	private void forgetKey(String keyId) {
-		forget(keyId);
 	}
 
 	private void forget(String what) {
