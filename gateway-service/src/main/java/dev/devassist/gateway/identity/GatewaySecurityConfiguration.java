@@ -14,6 +14,8 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -22,6 +24,7 @@ import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationResult;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.Authentication;
@@ -32,6 +35,7 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
 import org.springframework.security.web.server.authorization.AuthorizationContext;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.context.ServerSecurityContextRepository;
 import org.springframework.security.web.server.context.WebSessionServerSecurityContextRepository;
 import org.springframework.security.web.server.csrf.CookieServerCsrfTokenRepository;
@@ -81,11 +85,43 @@ class GatewaySecurityConfiguration {
 		return new WebSessionServerSecurityContextRepository();
 	}
 
+	/**
+	 * Spring Security's own observations wrapped every filter of every call and cost more
+	 * than the filters did; the HTTP server's observation still times every call.
+	 */
 	@Bean
-	SecurityWebFilterChain gatewaySecurity(ServerHttpSecurity http, ApiKeys keys,
-			ServerSecurityContextRepository sessionContextRepository) {
-		return http.securityContextRepository(sessionContextRepository)
+	SecurityObservationSettings securityObservationSettings() {
+		return SecurityObservationSettings.noObservations();
+	}
+
+	/**
+	 * Calls that carry {@code Authorization}: an API key and nothing else; no session is
+	 * read or made, and no CSRF token is needed, since nothing ambient authenticates
+	 * them.
+	 */
+	@Bean
+	@Order(Ordered.HIGHEST_PRECEDENCE)
+	SecurityWebFilterChain keyedCalls(ServerHttpSecurity http, ApiKeys keys) {
+		return rules(http.securityMatcher(GatewaySecurityConfiguration::carriesAuthorization)
+			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
 			.addFilterAt(apiKeyFilter(keys), SecurityWebFiltersOrder.AUTHENTICATION)
+			.requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
+			.csrf(ServerHttpSecurity.CsrfSpec::disable));
+	}
+
+	/** Every other call: a login session, or nobody. */
+	@Bean
+	@Order(Ordered.LOWEST_PRECEDENCE)
+	SecurityWebFilterChain sessionCalls(ServerHttpSecurity http,
+			ServerSecurityContextRepository sessionContextRepository) {
+		return rules(http.securityContextRepository(sessionContextRepository)
+			.csrf((csrf) -> csrf.csrfTokenRepository(CookieServerCsrfTokenRepository.withHttpOnlyFalse())
+				.csrfTokenRequestHandler(new ServerCsrfTokenRequestAttributeHandler())
+				.requireCsrfProtectionMatcher(GatewaySecurityConfiguration::needsCsrfCheck)));
+	}
+
+	private static SecurityWebFilterChain rules(ServerHttpSecurity http) {
+		return http
 			.authorizeExchange((exchanges) -> exchanges.pathMatchers("/actuator/health", "/actuator/health/**")
 				.permitAll()
 				.pathMatchers(HttpMethod.POST, "/api/auth/login")
@@ -108,9 +144,6 @@ class GatewaySecurityConfiguration {
 				.hasAuthority("SCOPE_ingest")
 				.anyExchange()
 				.authenticated())
-			.csrf((csrf) -> csrf.csrfTokenRepository(CookieServerCsrfTokenRepository.withHttpOnlyFalse())
-				.csrfTokenRequestHandler(new ServerCsrfTokenRequestAttributeHandler())
-				.requireCsrfProtectionMatcher(GatewaySecurityConfiguration::needsCsrfCheck))
 			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
 				.referrerPolicy((referrer) -> referrer
 					.policy(ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy.SAME_ORIGIN)))
@@ -122,6 +155,11 @@ class GatewaySecurityConfiguration {
 			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
 			.logout(ServerHttpSecurity.LogoutSpec::disable)
 			.build();
+	}
+
+	private static Mono<ServerWebExchangeMatcher.MatchResult> carriesAuthorization(ServerWebExchange exchange) {
+		return exchange.getRequest().getHeaders().containsHeader(HttpHeaders.AUTHORIZATION)
+				? ServerWebExchangeMatcher.MatchResult.match() : ServerWebExchangeMatcher.MatchResult.notMatch();
 	}
 
 	private static AuthenticationWebFilter apiKeyFilter(ApiKeys keys) {
@@ -162,8 +200,7 @@ class GatewaySecurityConfiguration {
 	private static Mono<ServerWebExchangeMatcher.MatchResult> needsCsrfCheck(ServerWebExchange exchange) {
 		var request = exchange.getRequest();
 		String path = request.getPath().pathWithinApplication().value();
-		boolean exempt = SAFE.contains(request.getMethod())
-				|| request.getHeaders().containsHeader(HttpHeaders.AUTHORIZATION) || path.equals("/api/auth/login")
+		boolean exempt = SAFE.contains(request.getMethod()) || path.equals("/api/auth/login")
 				|| path.startsWith("/api/webhooks/");
 		return exempt ? ServerWebExchangeMatcher.MatchResult.notMatch() : ServerWebExchangeMatcher.MatchResult.match();
 	}
