@@ -169,10 +169,7 @@ class GatewaySecurityConfiguration {
 					"The API key is unknown, revoked or expired, or its user is disabled.")));
 		AuthenticationWebFilter filter = new AuthenticationWebFilter(manager);
 		filter.setServerAuthenticationConverter(bearerKey());
-		filter.setRequiresAuthenticationMatcher(
-				(exchange) -> exchange.getRequest().getHeaders().containsHeader(HttpHeaders.AUTHORIZATION)
-						? ServerWebExchangeMatcher.MatchResult.match()
-						: ServerWebExchangeMatcher.MatchResult.notMatch());
+		filter.setRequiresAuthenticationMatcher(GatewaySecurityConfiguration::carriesAuthorization);
 		filter.setAuthenticationFailureHandler(
 				(webFilterExchange, ex) -> unauthorized(webFilterExchange.getExchange(), ex));
 		return filter;
