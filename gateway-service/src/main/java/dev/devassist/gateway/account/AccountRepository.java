@@ -97,6 +97,20 @@ class AccountRepository {
 			.update();
 	}
 
+	List<Tenant> listTenants() {
+		return this.jdbc.sql("select id, name, created_at from tenant order by name")
+			.query((rs, row) -> new Tenant(rs.getString("id"), rs.getString("name"),
+					rs.getTimestamp("created_at").toInstant()))
+			.list();
+	}
+
+	boolean tenantNameTaken(String name) {
+		return this.jdbc.sql("select exists (select 1 from tenant where name = :name)")
+			.param("name", name)
+			.query(Boolean.class)
+			.single();
+	}
+
 	Optional<Tenant> findTenant(String id) {
 		return this.jdbc.sql("select id, name, created_at from tenant where id = :id")
 			.param("id", id)

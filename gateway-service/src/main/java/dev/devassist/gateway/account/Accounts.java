@@ -19,6 +19,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
@@ -31,6 +33,8 @@ import org.springframework.stereotype.Service;
 public class Accounts {
 
 	private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@-]{2,64}");
+
+	private static final Pattern TENANT_NAME = Pattern.compile("[\\p{L}\\p{N} ._-]{2,64}");
 
 	private static final int MIN_PASSWORD = 12;
 
@@ -73,8 +77,14 @@ public class Accounts {
 		String password = (given != null && !given.isBlank()) ? given : password();
 		Tenant tenant = new Tenant(id("ten_"), this.bootstrap.tenant(), Instant.now());
 		Account admin = new Account(id("usr_"), tenant.id(), this.bootstrap.adminUsername(),
-				Set.of("member", GatewayPrincipal.ADMIN), false, Instant.now());
-		this.repository.insertTenantWithAdmin(tenant, admin, this.passwords.encode(password));
+				Set.of("member", GatewayPrincipal.ADMIN, GatewayPrincipal.OPERATOR), false, Instant.now());
+		try {
+			this.repository.insertTenantWithAdmin(tenant, admin, this.passwords.encode(password));
+		}
+		catch (DuplicateKeyException ex) {
+			logger.info("Another gateway made the first tenant and admin while this one started.");
+			return;
+		}
 		logger.info("Made the first tenant '{}' and its admin '{}'.", tenant.name(), admin.username());
 		if (given == null || given.isBlank()) {
 			System.out.printf(
@@ -128,6 +138,56 @@ public class Accounts {
 			this.repository.setPassword(caller.userId(), this.passwords.encode(chosen));
 			logger.info("User {} changed their password.", caller.userId());
 		}).subscribeOn(Schedulers.boundedElastic()).then();
+	}
+
+	/**
+	 * Makes a tenant and its first admin, whose generated password is in the answer only.
+	 * @param operator an operator of the platform
+	 * @param name the tenant's name
+	 * @param adminUsername the login name of its first admin
+	 * @return the tenant, its admin and the admin's one-time password
+	 */
+	public Mono<NewTenant> createTenant(GatewayPrincipal operator, String name, String adminUsername) {
+		if (!operator.isOperator()) {
+			return Mono.error(new ApiException(HttpStatus.FORBIDDEN, "forbidden",
+					"Only an operator of the platform may make tenants.", null));
+		}
+		if (name == null || !TENANT_NAME.matcher(name).matches()) {
+			return Mono.error(ApiException.invalid("name",
+					"A tenant's name is 2 to 64 letters, digits, spaces or . _ - characters."));
+		}
+		if (adminUsername == null || !USERNAME.matcher(adminUsername).matches()) {
+			return Mono.error(ApiException.invalid("adminUsername",
+					"A user name is 2 to 64 letters, digits or . _ @ - characters."));
+		}
+		String password = password();
+		Tenant tenant = new Tenant(id("ten_"), name, Instant.now());
+		Account admin = new Account(id("usr_"), tenant.id(), adminUsername, Set.of("member", GatewayPrincipal.ADMIN),
+				false, Instant.now());
+		return Mono.fromCallable(() -> {
+			if (this.repository.tenantNameTaken(name)) {
+				throw ApiException.conflict("There is a tenant named '" + name + "' already.");
+			}
+			if (this.repository.usernameTaken(adminUsername)) {
+				throw ApiException.conflict("The user name '" + adminUsername + "' is taken.");
+			}
+			this.repository.insertTenantWithAdmin(tenant, admin, this.passwords.encode(password));
+			logger.info("Tenant {} and its admin {} were made by {}.", tenant.id(), admin.id(), operator.userId());
+			return new NewTenant(tenant, admin, password);
+		}).subscribeOn(Schedulers.boundedElastic());
+	}
+
+	/**
+	 * Every tenant.
+	 * @param operator an operator of the platform
+	 * @return the tenants, by name
+	 */
+	public Mono<List<Tenant>> listTenants(GatewayPrincipal operator) {
+		if (!operator.isOperator()) {
+			return Mono.error(new ApiException(HttpStatus.FORBIDDEN, "forbidden",
+					"Only an operator of the platform may list tenants.", null));
+		}
+		return Mono.fromCallable(this.repository::listTenants).subscribeOn(Schedulers.boundedElastic());
 	}
 
 	/**
@@ -209,6 +269,16 @@ public class Accounts {
 		byte[] bytes = new byte[10];
 		this.random.nextBytes(bytes);
 		return prefix + HexFormat.of().formatHex(bytes);
+	}
+
+	/**
+	 * A tenant just made.
+	 *
+	 * @param tenant the tenant
+	 * @param admin its first admin
+	 * @param password the admin's one-time password, shown this once
+	 */
+	public record NewTenant(Tenant tenant, Account admin, String password) {
 	}
 
 	/**

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param userId the user's id, the internal token's {@code sub}
  * @param username the user's login name
  * @param tenant the user's tenant id
- * @param roles {@code member}, and {@code admin} for administrators
+ * @param roles {@code member}; {@code admin} for a tenant's administrators;
+ * {@code operator} for the platform's
  * @param scopes what the call may do: an API key's scopes, or all of the user's for a
  * session
  * @param keyId the API key the call came with, or null for a session
@@ -25,6 +26,9 @@ public record GatewayPrincipal(String userId, String username, String tenant, Se
 	/** The role of a tenant's administrators. */
 	public static final String ADMIN = "admin";
 
+	/** The role of the platform's operators, who make tenants. */
+	public static final String OPERATOR = "operator";
+
 	public GatewayPrincipal {
 		roles = Set.copyOf(roles);
 		scopes = Set.copyOf(scopes);
@@ -36,6 +40,14 @@ public record GatewayPrincipal(String userId, String username, String tenant, Se
 	 */
 	public boolean isAdmin() {
 		return this.roles.contains(ADMIN) && this.scopes.contains(ADMIN);
+	}
+
+	/**
+	 * Whether the caller operates the platform: makes tenants and their first admins.
+	 * @return true when it does, and called with the admin scope
+	 */
+	public boolean isOperator() {
+		return isAdmin() && this.roles.contains(OPERATOR);
 	}
 
 	/**
