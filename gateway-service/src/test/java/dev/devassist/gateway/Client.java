@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +102,29 @@ final class Client {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/**
+	 * Uploads one Markdown file as a new source, with an API key.
+	 * @param base the gateway
+	 * @param key the key, of scope ingest
+	 * @param name the file's name
+	 * @param content its text
+	 * @return rag-service's answer: the source and its first job
+	 */
+	static JsonNode uploadSource(String base, String key, String name, String content) {
+		String boundary = "----devassist" + System.nanoTime();
+		String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"" + name
+				+ "\"\r\nContent-Type: text/markdown\r\n\r\n" + content + "\r\n--" + boundary + "--\r\n";
+		Answer answer = new Client(base).send(HttpRequest.newBuilder(URI.create(base + "/api/sources/uploads"))
+			.header("Authorization", "Bearer " + key)
+			.header("Content-Type", "multipart/form-data; boundary=" + boundary)
+			.POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+			.build());
+		if (answer.status() != 201) {
+			throw new IllegalStateException("The upload was refused: " + answer.response().body());
+		}
+		return answer.json();
 	}
 
 	/**

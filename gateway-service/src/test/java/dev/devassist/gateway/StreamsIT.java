@@ -6,7 +6,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -48,7 +47,8 @@ class StreamsIT {
 	@Test
 	void whenAJobIsFollowedThenItsFirstEventArrivesWhileTheStreamStaysOpen() throws Exception {
 		String key = key("search", "ingest");
-		JsonNode created = upload(key, "notes.md", "# Notes\n\nThe gateway passes streams through.\n");
+		JsonNode created = Client.uploadSource(gateway, key, "notes.md",
+				"# Notes\n\nThe gateway passes streams through.\n");
 		String job = created.path("job").path("id").asString();
 		HttpRequest events = HttpRequest.newBuilder(URI.create(gateway + "/api/jobs/" + job + "/events"))
 			.header("Authorization", "Bearer " + key)
@@ -136,20 +136,6 @@ class StreamsIT {
 		Client.Answer answer = admin.post("/api/keys", Map.of("name", "streams", "scopes", List.of(scopes)));
 		assertThat(answer.status()).isEqualTo(201);
 		return answer.json().path("secret").asString();
-	}
-
-	private JsonNode upload(String key, String name, String content) throws Exception {
-		String boundary = "----devassist" + System.nanoTime();
-		String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"" + name
-				+ "\"\r\nContent-Type: text/markdown\r\n\r\n" + content + "\r\n--" + boundary + "--\r\n";
-		HttpRequest request = HttpRequest.newBuilder(URI.create(gateway + "/api/sources/uploads"))
-			.header("Authorization", "Bearer " + key)
-			.header("Content-Type", "multipart/form-data; boundary=" + boundary)
-			.POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-			.build();
-		HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-		return Client.JSON.readTree(response.body());
 	}
 
 	private static String firstData(Iterator<String> lines) {

@@ -1,10 +1,5 @@
 package dev.devassist.gateway;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -74,7 +69,11 @@ class TenantsIT {
 	void whenTwoTenantsHaveSourcesThenNeitherSeesTheOthers() throws Exception {
 		String first = key(tenant().admin(), "search", "ingest");
 		String second = key(tenant().admin(), "search", "ingest");
-		String source = upload(first, "secret-plan.md", "# Plan\n\nOnly the first tenant may read this.\n");
+		String source = Client
+			.uploadSource(gateway, first, "secret-plan.md", "# Plan\n\nOnly the first tenant may read this.\n")
+			.path("source")
+			.path("id")
+			.asString();
 
 		JsonNode firstSources = Client.withKey(gateway, first).get("/api/sources").json();
 		JsonNode secondSources = Client.withKey(gateway, second).get("/api/sources").json();
@@ -99,20 +98,6 @@ class TenantsIT {
 		Client.Answer answer = owner.post("/api/keys", Map.of("name", "tenant key", "scopes", List.of(scopes)));
 		assertThat(answer.status()).isEqualTo(201);
 		return answer.json().path("secret").asString();
-	}
-
-	private static String upload(String key, String name, String content) throws Exception {
-		String boundary = "----devassist" + System.nanoTime();
-		String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"" + name
-				+ "\"\r\nContent-Type: text/markdown\r\n\r\n" + content + "\r\n--" + boundary + "--\r\n";
-		HttpResponse<String> response = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create(gateway + "/api/sources/uploads"))
-				.header("Authorization", "Bearer " + key)
-				.header("Content-Type", "multipart/form-data; boundary=" + boundary)
-				.POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-				.build(), HttpResponse.BodyHandlers.ofString());
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-		return Client.JSON.readTree(response.body()).path("source").path("id").asString();
 	}
 
 	private record Tenant(String name, String adminName, Client admin) {
