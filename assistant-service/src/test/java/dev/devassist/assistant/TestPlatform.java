@@ -2,11 +2,7 @@ package dev.devassist.assistant;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -29,10 +25,9 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.devassist.testsupport.ServiceProcesses;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import redis.embedded.RedisServer;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * The real servers assistant-service's integration tests run against, started once per
@@ -82,19 +77,22 @@ final class TestPlatform {
 
 		Path script = Path.of("src", "test", "resources", "simulator-script.json").toAbsolutePath();
 		this.simulatorPort = freePort();
-		start(SIMULATOR_JAR, logs.resolve("simulator.log"), "--simulator.port=" + this.simulatorPort,
-				"--simulator.host=127.0.0.1", "--simulator.script=" + script, "--simulator.latency.base=15ms");
+		this.processes.add(ServiceProcesses.startJar(SIMULATOR_JAR, logs.resolve("simulator.log"),
+				"--simulator.port=" + this.simulatorPort, "--simulator.host=127.0.0.1", "--simulator.script=" + script,
+				"--simulator.latency.base=15ms"));
 		this.proxyPort = freePort();
-		start(PROXY_JAR, logs.resolve("proxy.log"), "--proxy.port=" + this.proxyPort, "--proxy.host=127.0.0.1",
-				"--proxy.pools.chat.backends[0]=http://127.0.0.1:" + this.simulatorPort,
-				"--proxy.pools.embedding.backends[0]=http://127.0.0.1:" + this.simulatorPort);
+		this.processes
+			.add(ServiceProcesses.startJar(PROXY_JAR, logs.resolve("proxy.log"), "--proxy.port=" + this.proxyPort,
+					"--proxy.host=127.0.0.1", "--proxy.pools.chat.backends[0]=http://127.0.0.1:" + this.simulatorPort,
+					"--proxy.pools.embedding.backends[0]=http://127.0.0.1:" + this.simulatorPort));
 		this.ragPort = freePort();
-		start(RAG_JAR, logs.resolve("rag-service.log"), "--server.port=" + this.ragPort,
-				"--spring.datasource.url=" + jdbcUrl(), "--spring.datasource.username=postgres",
-				"--devassist.rag.redis.url=redis://127.0.0.1:" + this.redisPort,
-				"--devassist.rag.embedding.proxy-url=http://127.0.0.1:" + this.proxyPort,
-				"--devassist.rag.data-directory=" + Files.createTempDirectory("assistant-it-rag"),
-				"--devassist.identity.public-key=" + publicKeyPem());
+		this.processes
+			.add(ServiceProcesses.startJar(RAG_JAR, logs.resolve("rag-service.log"), "--server.port=" + this.ragPort,
+					"--spring.datasource.url=" + jdbcUrl(), "--spring.datasource.username=postgres",
+					"--devassist.rag.redis.url=redis://127.0.0.1:" + this.redisPort,
+					"--devassist.rag.embedding.proxy-url=http://127.0.0.1:" + this.proxyPort,
+					"--devassist.rag.data-directory=" + Files.createTempDirectory("assistant-it-rag"),
+					"--devassist.identity.public-key=" + publicKeyPem()));
 		awaitReady(URI.create("http://127.0.0.1:" + this.simulatorPort + "/health"));
 		awaitReady(URI.create("http://127.0.0.1:" + this.proxyPort + "/actuator/health/readiness"));
 		awaitReady(URI.create("http://127.0.0.1:" + this.ragPort + "/actuator/health/readiness"));
@@ -188,43 +186,12 @@ final class TestPlatform {
 				+ "\n-----END PUBLIC KEY-----";
 	}
 
-	private void start(Path jar, Path log, String... arguments) throws IOException {
-		if (!Files.isRegularFile(jar)) {
-			throw new IllegalStateException(jar.toAbsolutePath() + " is missing: build its module first");
-		}
-		List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-				"-Xmx384m", "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-jar",
-				jar.toString(), "--logging.level.root=WARN", "--spring.main.banner-mode=off"));
-		command.addAll(List.of(arguments));
-		this.processes.add(new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
-			.start());
-	}
-
-	/**
-	 * Waits until a health URL answers 200.
-	 * @param health the URL
-	 */
-	static void awaitReady(URI health) {
-		HttpClient http = HttpClient.newHttpClient();
-		await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
-			try {
-				return http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding())
-					.statusCode() == 200;
-			}
-			catch (IOException ex) {
-				return false;
-			}
-		});
-	}
-
 	static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		return ServiceProcesses.freePort();
+	}
+
+	static void awaitReady(URI health) {
+		ServiceProcesses.awaitReady(health);
 	}
 
 	private void stop() {

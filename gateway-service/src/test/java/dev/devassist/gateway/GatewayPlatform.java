@@ -2,17 +2,12 @@ package dev.devassist.gateway;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -20,13 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.devassist.testsupport.ServiceProcesses;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import redis.embedded.RedisServer;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * The real servers the gateway's integration tests run against, started once per test
@@ -74,21 +68,23 @@ final class GatewayPlatform {
 		Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
 
 		this.ragPort = freePort();
-		start(RAG_JAR, logs.resolve("rag-service.log"), "--server.port=" + this.ragPort,
-				"--spring.datasource.url=" + jdbcUrl(), "--spring.datasource.username=postgres",
-				"--devassist.rag.redis.url=redis://127.0.0.1:" + this.redisPort,
-				"--devassist.rag.embedding.proxy-url=http://127.0.0.1:" + freePort(),
-				"--devassist.rag.data-directory=" + Files.createTempDirectory("gateway-it-rag"),
-				"--devassist.identity.public-key=" + publicKeyPem());
+		this.processes
+			.add(ServiceProcesses.startJar(RAG_JAR, logs.resolve("rag-service.log"), "--server.port=" + this.ragPort,
+					"--spring.datasource.url=" + jdbcUrl(), "--spring.datasource.username=postgres",
+					"--devassist.rag.redis.url=redis://127.0.0.1:" + this.redisPort,
+					"--devassist.rag.embedding.proxy-url=http://127.0.0.1:" + freePort(),
+					"--devassist.rag.data-directory=" + Files.createTempDirectory("gateway-it-rag"),
+					"--devassist.identity.public-key=" + publicKeyPem()));
 		// No model server: assistant-service answers retrieval-only, which is enough to
 		// see
 		// its streams pass through the gateway.
 		this.assistantPort = freePort();
-		start(ASSISTANT_JAR, logs.resolve("assistant-service.log"), "--server.port=" + this.assistantPort,
-				"--spring.datasource.url=" + jdbcUrl(), "--spring.datasource.username=postgres",
+		this.processes.add(ServiceProcesses.startJar(ASSISTANT_JAR, logs.resolve("assistant-service.log"),
+				"--server.port=" + this.assistantPort, "--spring.datasource.url=" + jdbcUrl(),
+				"--spring.datasource.username=postgres",
 				"--devassist.assistant.redis.url=redis://127.0.0.1:" + this.redisPort,
 				"--devassist.assistant.rag.url=http://127.0.0.1:" + this.ragPort,
-				"--devassist.assistant.inference.url=", "--devassist.identity.public-key=" + publicKeyPem());
+				"--devassist.assistant.inference.url=", "--devassist.identity.public-key=" + publicKeyPem()));
 		awaitReady(URI.create("http://127.0.0.1:" + this.ragPort + "/actuator/health/readiness"));
 		awaitReady(URI.create("http://127.0.0.1:" + this.assistantPort + "/actuator/health/readiness"));
 	}
@@ -151,39 +147,12 @@ final class GatewayPlatform {
 				+ "-----";
 	}
 
-	private void start(Path jar, Path log, String... arguments) throws IOException {
-		if (!Files.isRegularFile(jar)) {
-			throw new IllegalStateException(jar.toAbsolutePath() + " is missing: build its module first");
-		}
-		List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-				"-Xmx384m", "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-jar",
-				jar.toString(), "--logging.level.root=WARN", "--spring.main.banner-mode=off"));
-		command.addAll(List.of(arguments));
-		this.processes.add(new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
-			.start());
+	static int freePort() {
+		return ServiceProcesses.freePort();
 	}
 
 	static void awaitReady(URI health) {
-		HttpClient http = HttpClient.newHttpClient();
-		await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
-			try {
-				return http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding())
-					.statusCode() == 200;
-			}
-			catch (IOException ex) {
-				return false;
-			}
-		});
-	}
-
-	static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		ServiceProcesses.awaitReady(health);
 	}
 
 	private void stop() {

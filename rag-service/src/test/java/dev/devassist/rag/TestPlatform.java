@@ -2,11 +2,7 @@ package dev.devassist.rag;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -29,10 +25,9 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.devassist.testsupport.ServiceProcesses;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import redis.embedded.RedisServer;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * The real servers rag-service's integration tests run against, started once per test
@@ -172,30 +167,12 @@ final class TestPlatform {
 		return process;
 	}
 
-	/**
-	 * Waits until a readiness URL answers 200.
-	 * @param readiness the URL
-	 */
-	static void awaitReady(URI readiness) {
-		HttpClient http = HttpClient.newHttpClient();
-		await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
-			try {
-				return http.send(HttpRequest.newBuilder(readiness).build(), HttpResponse.BodyHandlers.discarding())
-					.statusCode() == 200;
-			}
-			catch (IOException ex) {
-				return false;
-			}
-		});
+	static int freePort() {
+		return ServiceProcesses.freePort();
 	}
 
-	static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+	static void awaitReady(URI health) {
+		ServiceProcesses.awaitReady(health);
 	}
 
 	private void stop() {
