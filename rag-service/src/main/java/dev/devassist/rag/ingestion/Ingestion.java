@@ -147,7 +147,10 @@ public final class Ingestion {
 			.buffer(this.batchSize)
 			.flatMapSequential((pieces) -> embed(source, pieces, tracker), EMBEDDING_CALLS_IN_FLIGHT)
 			.concatMapIterable((pieces) -> completed(pieces, tracker))
-			.bufferTimeout(FILES_PER_INDEX_WRITE, Duration.ofSeconds(1))
+			// Fair backpressure: a timer that fires while the previous batch is still
+			// being
+			// written must wait for demand, not fail the job with an overflow.
+			.bufferTimeout(FILES_PER_INDEX_WRITE, Duration.ofSeconds(1), true)
 			.concatMap((ready) -> Mono.fromRunnable(() -> write(source, changes.commit(), ready, tracker))
 				.subscribeOn(Schedulers.boundedElastic()))
 			.then()
