@@ -17,7 +17,6 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -195,21 +194,13 @@ final class TestPlatform {
 	}
 
 	private void stop() {
-		for (Process process : this.processes.reversed()) {
-			process.destroy();
-		}
+		ServiceProcesses.stopAll(this.processes);
 		try {
-			for (Process process : this.processes) {
-				process.waitFor(10, TimeUnit.SECONDS);
-			}
 			this.redis.stop();
 			this.postgres.close();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -13,7 +13,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import dev.devassist.testsupport.ServiceProcesses;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -157,21 +156,13 @@ final class GatewayPlatform {
 
 	private void stop() {
 		this.gateways.forEach(ConfigurableApplicationContext::close);
-		for (Process process : this.processes.reversed()) {
-			process.destroy();
-		}
+		ServiceProcesses.stopAll(this.processes);
 		try {
-			for (Process process : this.processes) {
-				process.waitFor(10, TimeUnit.SECONDS);
-			}
 			this.redis.stop();
 			this.postgres.close();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
 		}
 	}
 

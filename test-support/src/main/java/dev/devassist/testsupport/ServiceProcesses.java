@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 
@@ -52,6 +53,24 @@ public final class ServiceProcesses {
 				return false;
 			}
 		});
+	}
+
+	/**
+	 * Stops processes, the last started first, waiting at most ten seconds for each.
+	 * @param processes the processes
+	 */
+	public static void stopAll(List<Process> processes) {
+		for (Process process : processes.reversed()) {
+			process.destroy();
+		}
+		try {
+			for (Process process : processes) {
+				process.waitFor(10, TimeUnit.SECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/**

@@ -1,8 +1,5 @@
 package dev.devassist.gateway.identity;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
@@ -35,9 +32,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.devassist.gateway.GatewayProperties;
 import dev.devassist.platform.identity.Caller;
-
-import org.springframework.core.io.DefaultResourceLoader;
-import org.springframework.core.io.Resource;
+import dev.devassist.platform.identity.InternalTokens;
 
 /**
  * Mints the internal token of DESIGN.md for an authenticated caller: {@code sub},
@@ -144,17 +139,8 @@ public final class InternalTokenMinter {
 	}
 
 	private static String pem(GatewayProperties.Signing signing) {
-		if (signing.privateKey() != null && !signing.privateKey().isBlank()) {
-			return signing.privateKey();
-		}
-		Resource resource = new DefaultResourceLoader().getResource(signing.privateKeyLocation());
-		try (InputStream in = resource.getInputStream()) {
-			return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException("Cannot read devassist.gateway.signing.private-key-location "
-					+ signing.privateKeyLocation() + ": " + ex.getMessage(), ex);
-		}
+		return InternalTokens.readPem(signing.privateKey(), signing.privateKeyLocation(),
+				"devassist.gateway.signing.private-key-location");
 	}
 
 	static PrivateKey privateKey(String pem) {

@@ -19,6 +19,7 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 
 import org.springframework.core.io.DefaultResourceLoader;
@@ -123,16 +124,30 @@ public final class InternalTokens {
 	 * @throws IllegalStateException when the location cannot be read
 	 */
 	public static String publicKeyPem(IdentityProperties properties) {
-		if (properties.publicKey() != null && !properties.publicKey().isBlank()) {
-			return properties.publicKey();
+		return readPem(properties.publicKey(), properties.publicKeyLocation(),
+				"devassist.identity.public-key-location");
+	}
+
+	/**
+	 * A key's PEM text, given inline or read from a resource location.
+	 * @param inline the PEM itself, used when not blank
+	 * @param location where to read it otherwise, e.g.
+	 * {@code file:/etc/devassist/jwt.pub}
+	 * @param locationProperty the setting that names the location, for the error
+	 * @return the PEM text
+	 * @throws IllegalStateException when the location cannot be read
+	 */
+	public static String readPem(@Nullable String inline, @Nullable String location, String locationProperty) {
+		if (inline != null && !inline.isBlank()) {
+			return inline;
 		}
-		Resource resource = new DefaultResourceLoader().getResource(properties.publicKeyLocation());
+		Resource resource = new DefaultResourceLoader().getResource(String.valueOf(location));
 		try (InputStream in = resource.getInputStream()) {
 			return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("Cannot read devassist.identity.public-key-location "
-					+ properties.publicKeyLocation() + ": " + ex.getMessage(), ex);
+			throw new IllegalStateException("Cannot read " + locationProperty + " " + location + ": " + ex.getMessage(),
+					ex);
 		}
 	}
 
