@@ -5,6 +5,7 @@ import dev.devassist.assistant.conversation.ConversationRepository;
 import dev.devassist.assistant.grounding.PromptBuilder;
 import dev.devassist.assistant.grounding.RagClient;
 import dev.devassist.assistant.inference.InferenceClient;
+import dev.devassist.assistant.usage.UsageRepository;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -90,6 +91,11 @@ class AssistantConfiguration {
 	@Bean
 	ConversationRepository conversationRepository(JdbcClient jdbc, TransactionTemplate transactions) {
 		return new ConversationRepository(jdbc, transactions);
+	}
+
+	@Bean
+	UsageRepository usageRepository(JdbcClient jdbc) {
+		return new UsageRepository(jdbc);
 	}
 
 	/**

@@ -40,6 +40,10 @@ final class Api {
 		this.platform = platform;
 	}
 
+	String base() {
+		return this.base;
+	}
+
 	HttpResponse<String> get(String tenant, String path) {
 		return send(request(tenant, path).GET().build());
 	}

@@ -2,6 +2,7 @@ package dev.devassist.assistant;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
@@ -133,6 +134,46 @@ class AssistantServiceIT {
 		assertThat(answer.path("model").asString()).isEqualTo(TestPlatform.MODEL);
 		assertThat(answer.path("usage").path("completionTokens").asInt()).isPositive();
 		assertThat(answer.path("usage").path("latencyMs").asInt()).isPositive();
+	}
+
+	@Test
+	void whenAnswersAreGivenThenTheTenantsAdminsSeeThemInUsageEvenAfterTheConversationIsGone() {
+		List<JsonNode> events = api.chat("acme", Map.of("message", "How are the settings parsed?"));
+		String conversationId = events.getFirst().path("conversationId").asString();
+		assertThat(api.delete("acme", "/api/conversations/" + conversationId).statusCode()).isEqualTo(204);
+
+		HttpResponse<String> usage = usage("acme", List.of("member", "admin"), "1");
+
+		assertThat(usage.statusCode()).isEqualTo(200);
+		JsonNode body = Api.json(usage);
+		assertThat(body.path("bucket").asString()).isEqualTo("hour");
+		JsonNode row = body.path("rows").path(0);
+		assertThat(row.path("user").asString()).isEqualTo("user-of-acme");
+		assertThat(row.path("model").asString()).isEqualTo(TestPlatform.MODEL);
+		assertThat(row.path("requests").asLong()).isPositive();
+		assertThat(row.path("completionTokens").asLong()).isPositive();
+		assertThat(row.path("latencyP50Ms").asLong()).isPositive();
+		assertThat(Api.json(usage("another-tenant", List.of("admin"), "1")).path("rows").size()).isZero();
+	}
+
+	@Test
+	void whenUsageIsAskedForByAMemberOrForABadPeriodThenItIsRefused() {
+		HttpResponse<String> member = usage("acme", List.of("member"), "7");
+		HttpResponse<String> tooLong = usage("acme", List.of("admin"), "365");
+		HttpResponse<String> notANumber = usage("acme", List.of("admin"), "week");
+
+		assertThat(member.statusCode()).isEqualTo(403);
+		assertThat(tooLong.statusCode()).isEqualTo(400);
+		assertThat(tooLong.body()).contains("days");
+		assertThat(notANumber.statusCode()).isEqualTo(400);
+		assertThat(notANumber.headers().firstValue("Content-Type").orElse("")).contains("problem+json");
+	}
+
+	private static HttpResponse<String> usage(String tenant, List<String> roles, String days) {
+		return api.send(HttpRequest.newBuilder(URI.create(api.base() + "/api/admin/usage?days=" + days))
+			.header("Authorization", "Bearer " + platform.token(tenant, roles, "chat"))
+			.GET()
+			.build());
 	}
 
 	@Test

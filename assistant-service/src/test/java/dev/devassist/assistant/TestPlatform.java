@@ -154,6 +154,17 @@ final class TestPlatform {
 	 * @return the signed token
 	 */
 	String token(String tenant, String... scopes) {
+		return token(tenant, List.of("member"), scopes);
+	}
+
+	/**
+	 * A token for a user of a tenant with the given roles.
+	 * @param tenant the tenant
+	 * @param roles its roles, e.g. {@code admin}
+	 * @param scopes the scopes it carries
+	 * @return the signed token
+	 */
+	String token(String tenant, List<String> roles, String... scopes) {
 		Instant now = Instant.now();
 		JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("devassist-gateway")
 			.subject("user-of-" + tenant)
@@ -161,7 +172,7 @@ final class TestPlatform {
 			.issueTime(Date.from(now))
 			.expirationTime(Date.from(now.plus(Duration.ofMinutes(10))))
 			.claim("tenant", tenant)
-			.claim("roles", List.of("member"))
+			.claim("roles", roles)
 			.claim("scopes", (scopes.length > 0) ? List.of(scopes) : List.of("chat", "search", "ingest"))
 			.build();
 		try {

@@ -34,6 +34,10 @@ final class GatewayPlatform {
 
 	private static final Path ASSISTANT_JAR = Path.of("..", "assistant-service", "target", "assistant-service.jar");
 
+	private static final Path SIMULATOR_JAR = Path.of("..", "vllm-simulator", "target", "vllm-simulator.jar");
+
+	private static final Path PROXY_JAR = Path.of("..", "inference-proxy", "target", "inference-proxy.jar");
+
 	/** The first admin's password in every gateway started here. */
 	static final String ADMIN_PASSWORD = "correct horse battery staple";
 
@@ -54,6 +58,8 @@ final class GatewayPlatform {
 	private final List<Process> processes = new ArrayList<>();
 
 	private final List<ConfigurableApplicationContext> gateways = new ArrayList<>();
+
+	private ModelStack models;
 
 	private GatewayPlatform() throws Exception {
 		Path logs = Files.createDirectories(Path.of("target", "it-logs"));
@@ -129,6 +135,62 @@ final class GatewayPlatform {
 		return "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
 	}
 
+	/**
+	 * Services that answer with a model, started on first use: the vLLM simulator (with
+	 * this module's answer script) behind the inference proxy, and a rag-service and an
+	 * assistant-service of their own that embed and answer through it. They keep their
+	 * data in a database and a Redis database of their own, so the other tests' services
+	 * never see their sources, jobs or conversations.
+	 * @return where they listen
+	 */
+	synchronized ModelStack models() {
+		if (this.models != null) {
+			return this.models;
+		}
+		try {
+			Path logs = Path.of("target", "it-logs");
+			try (var connection = this.postgres.getPostgresDatabase().getConnection();
+					var statement = connection.createStatement()) {
+				statement.execute("create database models");
+			}
+			String jdbc = this.postgres.getJdbcUrl("postgres", "models");
+			String redisUrl = "redis://127.0.0.1:" + this.redisPort + "/1";
+			Path script = Path.of("src", "test", "resources", "simulator-script.json").toAbsolutePath();
+			int simulatorPort = freePort();
+			this.processes.add(ServiceProcesses.startJar(SIMULATOR_JAR, logs.resolve("simulator.log"),
+					"--simulator.port=" + simulatorPort, "--simulator.host=127.0.0.1", "--simulator.script=" + script,
+					"--simulator.latency.base=20ms"));
+			int proxyPort = freePort();
+			this.processes
+				.add(ServiceProcesses.startJar(PROXY_JAR, logs.resolve("proxy.log"), "--proxy.port=" + proxyPort,
+						"--proxy.host=127.0.0.1", "--proxy.pools.chat.backends[0]=http://127.0.0.1:" + simulatorPort,
+						"--proxy.pools.embedding.backends[0]=http://127.0.0.1:" + simulatorPort));
+			int ragPort = freePort();
+			this.processes.add(ServiceProcesses.startJar(RAG_JAR, logs.resolve("models-rag-service.log"),
+					"--server.port=" + ragPort, "--spring.datasource.url=" + jdbc,
+					"--spring.datasource.username=postgres", "--devassist.rag.redis.url=" + redisUrl,
+					"--devassist.rag.embedding.proxy-url=http://127.0.0.1:" + proxyPort,
+					"--devassist.rag.data-directory=" + Files.createTempDirectory("gateway-it-models-rag"),
+					"--devassist.identity.public-key=" + publicKeyPem()));
+			int assistantPort = freePort();
+			this.processes.add(ServiceProcesses.startJar(ASSISTANT_JAR, logs.resolve("models-assistant-service.log"),
+					"--server.port=" + assistantPort, "--spring.datasource.url=" + jdbc,
+					"--spring.datasource.username=postgres", "--devassist.assistant.redis.url=" + redisUrl,
+					"--devassist.assistant.rag.url=http://127.0.0.1:" + ragPort,
+					"--devassist.assistant.inference.url=http://127.0.0.1:" + proxyPort,
+					"--devassist.identity.public-key=" + publicKeyPem()));
+			awaitReady(URI.create("http://127.0.0.1:" + simulatorPort + "/health"));
+			awaitReady(URI.create("http://127.0.0.1:" + proxyPort + "/actuator/health/readiness"));
+			awaitReady(URI.create("http://127.0.0.1:" + ragPort + "/actuator/health/readiness"));
+			awaitReady(URI.create("http://127.0.0.1:" + assistantPort + "/actuator/health/readiness"));
+			this.models = new ModelStack("http://127.0.0.1:" + ragPort, "http://127.0.0.1:" + assistantPort);
+			return this.models;
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("The model services cannot start: " + ex.getMessage(), ex);
+		}
+	}
+
 	String ragUrl() {
 		return "http://127.0.0.1:" + this.ragPort;
 	}
@@ -164,6 +226,25 @@ final class GatewayPlatform {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * Where the services that answer with a model listen.
+	 *
+	 * @param ragUrl their rag-service
+	 * @param assistantUrl their assistant-service
+	 */
+	record ModelStack(String ragUrl, String assistantUrl) {
+
+		/**
+		 * Gateway arguments that route to these services.
+		 * @return {@code --key=value} arguments for {@link #startGateway}
+		 */
+		String[] routes() {
+			return new String[] { "--devassist.gateway.routes.rag-url=" + this.ragUrl,
+					"--devassist.gateway.routes.assistant-url=" + this.assistantUrl };
+		}
+
 	}
 
 }

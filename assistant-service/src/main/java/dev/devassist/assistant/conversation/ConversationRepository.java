@@ -257,29 +257,47 @@ public class ConversationRepository {
 	 * @param end what it ended as
 	 */
 	public void finish(String tenant, String messageId, AnswerEnd end) {
+		this.transactions.executeWithoutResult((status) -> {
+			int finished = this.jdbc.sql("""
+					update message set content = :content, status = :status, mode = :mode, model = :model,
+					prompt_tokens = :promptTokens, completion_tokens = :completionTokens,
+					first_token_ms = :firstTokenMs, latency_ms = :latencyMs,
+					citations = cast(:citations as jsonb), tool_calls = cast(:toolCalls as jsonb),
+					retrieval = cast(:retrieval as jsonb), error = :error, updated_at = now()
+					where id = :id and tenant = :tenant and status = 'streaming'
+					""")
+				.param("content", end.content())
+				.param("status", end.status())
+				.param("mode", end.mode())
+				.param("model", end.model())
+				.param("promptTokens", end.usage().promptTokens())
+				.param("completionTokens", end.usage().completionTokens())
+				.param("firstTokenMs", end.usage().firstTokenMs())
+				.param("latencyMs", end.usage().latencyMs())
+				.param("citations", JSON.writeValueAsString(end.citations()))
+				.param("toolCalls", JSON.writeValueAsString(end.toolCalls()))
+				.param("retrieval", (end.retrieval() != null) ? JSON.writeValueAsString(end.retrieval()) : null)
+				.param("error", end.error())
+				.param("id", messageId)
+				.param("tenant", tenant)
+				.update();
+			if (finished == 1) {
+				recordUsage(tenant, messageId);
+			}
+		});
+	}
+
+	/**
+	 * Counts a finished answer in its tenant's usage, which outlives the conversation.
+	 */
+	private void recordUsage(String tenant, String messageId) {
 		this.jdbc.sql("""
-				update message set content = :content, status = :status, mode = :mode, model = :model,
-				prompt_tokens = :promptTokens, completion_tokens = :completionTokens,
-				first_token_ms = :firstTokenMs, latency_ms = :latencyMs,
-				citations = cast(:citations as jsonb), tool_calls = cast(:toolCalls as jsonb),
-				retrieval = cast(:retrieval as jsonb), error = :error, updated_at = now()
-				where id = :id and tenant = :tenant and status = 'streaming'
-				""")
-			.param("content", end.content())
-			.param("status", end.status())
-			.param("mode", end.mode())
-			.param("model", end.model())
-			.param("promptTokens", end.usage().promptTokens())
-			.param("completionTokens", end.usage().completionTokens())
-			.param("firstTokenMs", end.usage().firstTokenMs())
-			.param("latencyMs", end.usage().latencyMs())
-			.param("citations", JSON.writeValueAsString(end.citations()))
-			.param("toolCalls", JSON.writeValueAsString(end.toolCalls()))
-			.param("retrieval", (end.retrieval() != null) ? JSON.writeValueAsString(end.retrieval()) : null)
-			.param("error", end.error())
-			.param("id", messageId)
-			.param("tenant", tenant)
-			.update();
+				insert into usage_event (tenant, user_id, model, status, prompt_tokens, completion_tokens, latency_ms)
+				select m.tenant, c.owner, coalesce(m.model, m.mode, 'unknown'), m.status, coalesce(m.prompt_tokens, 0),
+				       coalesce(m.completion_tokens, 0), m.latency_ms
+				from message m join conversation c on c.id = m.conversation_id
+				where m.id = :id and m.tenant = :tenant
+				""").param("id", messageId).param("tenant", tenant).update();
 	}
 
 	/**

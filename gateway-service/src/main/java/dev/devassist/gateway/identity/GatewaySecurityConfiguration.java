@@ -61,6 +61,11 @@ class GatewaySecurityConfiguration {
 			+ "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
 			+ "form-action 'self'; frame-ancestors 'none'";
 
+	/**
+	 * The web UI's files: public, since the login page is among them; its data is not.
+	 */
+	static final String[] WEB_UI = { "/", "/index.html", "/assets/**", "/webjars/**", "/favicon.ico" };
+
 	private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
 			HttpMethod.TRACE);
 
@@ -123,6 +128,8 @@ class GatewaySecurityConfiguration {
 	private static SecurityWebFilterChain rules(ServerHttpSecurity http) {
 		return http
 			.authorizeExchange((exchanges) -> exchanges.pathMatchers("/actuator/health", "/actuator/health/**")
+				.permitAll()
+				.pathMatchers(HttpMethod.GET, WEB_UI)
 				.permitAll()
 				.pathMatchers(HttpMethod.POST, "/api/auth/login")
 				.permitAll()

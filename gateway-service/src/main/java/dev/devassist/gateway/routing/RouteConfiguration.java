@@ -24,7 +24,7 @@ class RouteConfiguration {
 		return builder.routes()
 			.route("assistant-websocket", (route) -> route.path("/ws/chat").uri(routes.assistantUrl()))
 			.route("assistant",
-					(route) -> route.path("/api/conversations/**", "/api/chat/**", "/v1/**")
+					(route) -> route.path("/api/conversations/**", "/api/chat/**", "/v1/**", "/api/admin/usage")
 						.metadata(BodyLimitFilter.MAX_BODY, body)
 						.uri(routes.assistantUrl()))
 			.route("rag-uploads",
