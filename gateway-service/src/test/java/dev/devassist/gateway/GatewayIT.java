@@ -193,6 +193,30 @@ class GatewayIT {
 	}
 
 	@Test
+	void whenAUserIsDisabledThenTheirSessionsEndAtOnceOnEveryGateway() {
+		String second = platform.startGateway();
+		String name = "session-leaver-" + UUID.randomUUID().toString().substring(0, 8);
+		JsonNode made = admin.post("/api/admin/users", Map.of("username", name)).json();
+		String id = made.path("account").path("id").asString();
+		Client here = new Client(gateway);
+		Client there = new Client(second);
+		here.login(name, made.path("password").asString());
+		there.login(name, made.path("password").asString());
+		assertThat(here.get("/api/auth/me").status()).isEqualTo(200);
+		assertThat(there.get("/api/auth/me").status()).isEqualTo(200);
+
+		assertThat(admin.send("PATCH", "/api/admin/users/" + id, Map.of("disabled", true)).status()).isEqualTo(200);
+
+		assertThat(here.get("/api/auth/me").status()).isEqualTo(401);
+		await().atMost(Duration.ofSeconds(1))
+			.untilAsserted(() -> assertThat(there.get("/api/auth/me").status()).isEqualTo(401));
+		// Enabled again, the user must log in anew: the ended sessions stay ended.
+		assertThat(admin.send("PATCH", "/api/admin/users/" + id, Map.of("disabled", false)).status()).isEqualTo(200);
+		assertThat(here.get("/api/auth/me").status()).isEqualTo(401);
+		assertThat(here.login(name, made.path("password").asString()).status()).isEqualTo(200);
+	}
+
+	@Test
 	void whenAUserChangesTheirPasswordThenOnlyTheNewOneLogsIn() {
 		String name = "changer-" + UUID.randomUUID().toString().substring(0, 8);
 		JsonNode made = admin.post("/api/admin/users", Map.of("username", name)).json();
@@ -242,6 +266,38 @@ class GatewayIT {
 		assertThat(refused.header("Retry-After")).isEqualTo("1");
 		assertThat(refused.contentType()).startsWith("application/problem+json");
 		assertThat(answers.get(0).header("X-RateLimit-Remaining")).isNotNull();
+	}
+
+	@Test
+	void whenManyCallersShareAKeyOnTwoGatewaysAtOnceThenTheBucketStillHolds() throws Exception {
+		String[] flags = { "--devassist.gateway.rate-limit.key-rate=1", "--devassist.gateway.rate-limit.key-burst=10",
+				"--devassist.gateway.rate-limit.user-rate=1000", "--devassist.gateway.rate-limit.user-burst=1000" };
+		List<String> gateways = List.of(platform.startGateway(flags), platform.startGateway(flags));
+		String secret = createKey(admin, "search").path("secret").asString();
+		int callers = 16;
+		int each = 5;
+
+		long started = System.nanoTime();
+		List<Integer> statuses;
+		try (var pool = java.util.concurrent.Executors.newFixedThreadPool(callers)) {
+			List<java.util.concurrent.Future<List<Integer>>> futures = new java.util.ArrayList<>();
+			for (int c = 0; c < callers; c++) {
+				Client client = Client.withKey(gateways.get(c % 2), secret);
+				futures.add(pool.submit(() -> java.util.stream.IntStream.range(0, each)
+					.mapToObj((i) -> client.get("/api/sources").status())
+					.toList()));
+			}
+			statuses = new java.util.ArrayList<>();
+			for (var future : futures) {
+				statuses.addAll(future.get(60, java.util.concurrent.TimeUnit.SECONDS));
+			}
+		}
+		double seconds = (System.nanoTime() - started) / 1e9;
+
+		long admitted = statuses.stream().filter((status) -> status == 200).count();
+		assertThat(statuses).hasSize(callers * each).allMatch((status) -> status == 200 || status == 429);
+		// The burst, plus one token a second while the calls went on, and not one more.
+		assertThat(admitted).isGreaterThanOrEqualTo(10).isLessThanOrEqualTo(10 + (long) Math.ceil(seconds) + 1);
 	}
 
 	@Test

@@ -191,6 +191,18 @@ final class GatewayPlatform {
 		}
 	}
 
+	String assistantUrl() {
+		return "http://127.0.0.1:" + this.assistantPort;
+	}
+
+	/**
+	 * The private half of the key the services trust, to sign tokens as the gateway does.
+	 * @return the key
+	 */
+	java.security.PrivateKey signingKey() {
+		return this.keys.getPrivate();
+	}
+
 	String ragUrl() {
 		return "http://127.0.0.1:" + this.ragPort;
 	}

@@ -12,7 +12,9 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -72,6 +74,8 @@ public class ApiKeys implements SmartLifecycle {
 		.build();
 
 	private final AtomicBoolean listening = new AtomicBoolean();
+
+	private final List<Consumer<String>> forgetting = new CopyOnWriteArrayList<>();
 
 	private volatile @Nullable Disposable subscription;
 
@@ -185,7 +189,26 @@ public class ApiKeys implements SmartLifecycle {
 		});
 	}
 
+	/**
+	 * Asks to hear what every gateway is told to forget: {@code user:<id>} for a disabled
+	 * user, a key's id, or {@code *} when the channel was lost and nothing remembered can
+	 * be trusted.
+	 * @param listener called with each
+	 */
+	public void onForget(Consumer<String> listener) {
+		this.forgetting.add(listener);
+	}
+
+	/**
+	 * Whether this gateway hears revocations, so that what it remembers can be trusted.
+	 * @return true while the Redis channel is heard
+	 */
+	public boolean hearsRevocations() {
+		return this.listening.get();
+	}
+
 	private void forget(String what) {
+		this.forgetting.forEach((listener) -> listener.accept(what));
 		if (what.startsWith("user:")) {
 			String user = what.substring(5);
 			this.checked.asMap().values().removeIf((owner) -> owner.key().userId().equals(user));
@@ -281,6 +304,7 @@ public class ApiKeys implements SmartLifecycle {
 			logger.warn("Lost the revocation channel; reading every API key from PostgreSQL until it is back.");
 		}
 		this.checked.invalidateAll();
+		this.forgetting.forEach((listener) -> listener.accept("*"));
 	}
 
 	@Override

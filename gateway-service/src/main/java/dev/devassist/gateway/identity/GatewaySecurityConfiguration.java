@@ -37,7 +37,6 @@ import org.springframework.security.web.server.authentication.ServerAuthenticati
 import org.springframework.security.web.server.authorization.AuthorizationContext;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.context.ServerSecurityContextRepository;
-import org.springframework.security.web.server.context.WebSessionServerSecurityContextRepository;
 import org.springframework.security.web.server.csrf.CookieServerCsrfTokenRepository;
 import org.springframework.security.web.server.csrf.ServerCsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter;
@@ -83,11 +82,6 @@ class GatewaySecurityConfiguration {
 	InternalTokenMinter internalTokenMinter(GatewayProperties properties, IdentityProperties identity, Clock clock) {
 		PublicKey publicKey = InternalTokens.publicKey(InternalTokens.publicKeyPem(identity));
 		return new InternalTokenMinter(properties.signing(), publicKey, clock);
-	}
-
-	@Bean
-	ServerSecurityContextRepository sessionContextRepository() {
-		return new WebSessionServerSecurityContextRepository();
 	}
 
 	/**
