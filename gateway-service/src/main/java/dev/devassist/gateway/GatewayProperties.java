@@ -29,7 +29,17 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("devassist.gateway")
 public record GatewayProperties(@DefaultValue @Valid Routes routes, @DefaultValue @Valid Signing signing,
 		@DefaultValue @Valid RateLimit rateLimit, @DefaultValue @Valid ApiKeys apiKeys,
-		@DefaultValue @Valid Bootstrap bootstrap) {
+		@DefaultValue @Valid Bootstrap bootstrap, @DefaultValue @Valid Cors cors) {
+
+	/**
+	 * Which other origins' pages may call the APIs from a browser. They call with an API
+	 * key: the login session's cookie is never sent across origins.
+	 *
+	 * @param allowedOrigins origins such as {@code https://ide.example.com}; none by
+	 * default, so only the gateway's own pages call it
+	 */
+	public record Cors(@DefaultValue List<String> allowedOrigins) {
+	}
 
 	/**
 	 * Where the services are, and the limits of a routed call.
@@ -38,10 +48,15 @@ public record GatewayProperties(@DefaultValue @Valid Routes routes, @DefaultValu
 	 * @param ragUrl rag-service's base URL
 	 * @param maxBody the largest request body a route takes, by its Content-Length
 	 * @param maxUploadBody the largest body of a file upload to rag-service
+	 * @param streamIdleTimeout how long an event stream may pass nothing before the
+	 * gateway ends it (the services send a heartbeat every 15 s)
+	 * @param streamMaxDuration how long an event stream may last in all
 	 */
 	public record Routes(@DefaultValue("http://127.0.0.1:8081") @NotBlank String assistantUrl,
 			@DefaultValue("http://127.0.0.1:8082") @NotBlank String ragUrl,
-			@DefaultValue("2MB") @NotNull DataSize maxBody, @DefaultValue("64MB") @NotNull DataSize maxUploadBody) {
+			@DefaultValue("2MB") @NotNull DataSize maxBody, @DefaultValue("64MB") @NotNull DataSize maxUploadBody,
+			@DefaultValue("60s") @NotNull Duration streamIdleTimeout,
+			@DefaultValue("30m") @NotNull Duration streamMaxDuration) {
 	}
 
 	/**

@@ -4,7 +4,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
@@ -298,6 +300,46 @@ class GatewayIT {
 		assertThat(statuses).hasSize(callers * each).allMatch((status) -> status == 200 || status == 429);
 		// The burst, plus one token a second while the calls went on, and not one more.
 		assertThat(admitted).isGreaterThanOrEqualTo(10).isLessThanOrEqualTo(10 + (long) Math.ceil(seconds) + 1);
+	}
+
+	@Test
+	void whenAPageOfAnAllowedOriginCallsWithAKeyThenCorsLetsItAndNoOtherOrigin() throws Exception {
+		String open = platform.startGateway("--devassist.gateway.cors.allowed-origins=https://ide.example.com");
+		String secret = createKey(admin, "search").path("secret").asString();
+		HttpClient http = HttpClient.newHttpClient();
+
+		HttpResponse<String> allowed = http.send(preflight(open, "https://ide.example.com"),
+				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> stranger = http.send(preflight(open, "https://evil.example.com"),
+				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> closed = http.send(preflight(gateway, "https://ide.example.com"),
+				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> call = http.send(HttpRequest.newBuilder(URI.create(open + "/api/sources"))
+			.header("Origin", "https://ide.example.com")
+			.header("Authorization", "Bearer " + secret)
+			.build(), HttpResponse.BodyHandlers.ofString());
+
+		assertThat(allowed.statusCode()).isEqualTo(200);
+		assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://ide.example.com");
+		assertThat(allowed.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
+		assertThat(allowed.headers().firstValue("Access-Control-Allow-Headers").orElse("").toLowerCase())
+			.contains("authorization");
+		assertThat(stranger.statusCode()).isEqualTo(403);
+		assertThat(stranger.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+		assertThat(closed.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+		assertThat(call.statusCode()).isEqualTo(200);
+		assertThat(call.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://ide.example.com");
+		assertThat(call.headers().firstValue("Access-Control-Expose-Headers").orElse(""))
+			.contains("X-RateLimit-Remaining");
+	}
+
+	private static HttpRequest preflight(String base, String origin) {
+		return HttpRequest.newBuilder(URI.create(base + "/api/search"))
+			.method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+			.header("Origin", origin)
+			.header("Access-Control-Request-Method", "POST")
+			.header("Access-Control-Request-Headers", "authorization, content-type")
+			.build();
 	}
 
 	@Test

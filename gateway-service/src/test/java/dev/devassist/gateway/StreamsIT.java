@@ -20,6 +20,8 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -65,6 +67,33 @@ class StreamsIT {
 		assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
 		assertThat(first).contains(job);
 		assertThat(last).contains("\"status\":\"CANCELLED\"");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "stream-idle-timeout=2s", "stream-max-duration=3s" })
+	void whenAStreamIsSilentOrLastsTooLongThenTheGatewayEndsIt(String limit) throws Exception {
+		String limited = GatewayPlatform.get().startGateway("--devassist.gateway.routes." + limit);
+		String key = key("search", "ingest");
+		// With no embedding model behind this platform's rag-service, the job waits on
+		// its embeddings: its stream says nothing but a heartbeat every 15 s for minutes.
+		JsonNode created = Client.uploadSource(limited, key, "silent.md", "# Silent\n\nNothing moves here.\n");
+		String job = created.path("job").path("id").asString();
+		HttpRequest events = HttpRequest.newBuilder(URI.create(limited + "/api/jobs/" + job + "/events"))
+			.header("Authorization", "Bearer " + key)
+			.header("Accept", "text/event-stream")
+			.build();
+
+		long started = System.nanoTime();
+		HttpResponse<Stream<String>> response = this.http.send(events, HttpResponse.BodyHandlers.ofLines());
+		Iterator<String> lines = response.body().iterator();
+		String first = CompletableFuture.supplyAsync(() -> firstData(lines)).get(10, TimeUnit.SECONDS);
+		String last = CompletableFuture.supplyAsync(() -> lastData(lines)).get(12, TimeUnit.SECONDS);
+		double seconds = (System.nanoTime() - started) / 1e9;
+		Client.withKey(limited, key).post("/api/jobs/" + job + "/cancel", "");
+
+		assertThat(first).contains(job);
+		assertThat(last).doesNotContain("CANCELLED");
+		assertThat(seconds).as("ended by the gateway, before the service's first heartbeat").isLessThan(12);
 	}
 
 	@Test

@@ -2,6 +2,7 @@ package dev.devassist.gateway.identity;
 
 import java.security.PublicKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -41,6 +42,9 @@ import org.springframework.security.web.server.csrf.CookieServerCsrfTokenReposit
 import org.springframework.security.web.server.csrf.ServerCsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.reactive.CorsConfigurationSource;
+import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -98,10 +102,35 @@ class GatewaySecurityConfiguration {
 	 * read or made, and no CSRF token is needed, since nothing ambient authenticates
 	 * them.
 	 */
+	/**
+	 * Cross-origin calls, from the origins the settings name only, with an API key and
+	 * never a cookie.
+	 */
+	@Bean
+	CorsConfigurationSource corsConfigurationSource(GatewayProperties properties) {
+		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+		List<String> origins = properties.cors().allowedOrigins();
+		if (!origins.isEmpty()) {
+			CorsConfiguration allowed = new CorsConfiguration();
+			allowed.setAllowedOrigins(origins);
+			allowed.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE"));
+			allowed.setAllowedHeaders(List.of(HttpHeaders.AUTHORIZATION, HttpHeaders.CONTENT_TYPE, HttpHeaders.ACCEPT,
+					"X-Request-Id", "Last-Event-ID"));
+			allowed.setExposedHeaders(
+					List.of("X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", HttpHeaders.RETRY_AFTER));
+			allowed.setAllowCredentials(false);
+			allowed.setMaxAge(Duration.ofHours(1));
+			source.registerCorsConfiguration("/api/**", allowed);
+			source.registerCorsConfiguration("/v1/**", allowed);
+		}
+		return source;
+	}
+
 	@Bean
 	@Order(Ordered.HIGHEST_PRECEDENCE)
-	SecurityWebFilterChain keyedCalls(ServerHttpSecurity http, ApiKeys keys) {
-		return rules(http.securityMatcher(GatewaySecurityConfiguration::carriesAuthorization)
+	SecurityWebFilterChain keyedCalls(ServerHttpSecurity http, ApiKeys keys, CorsConfigurationSource cors) {
+		return rules(http.cors((spec) -> spec.configurationSource(cors))
+			.securityMatcher(GatewaySecurityConfiguration::carriesAuthorization)
 			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
 			.addFilterAt(apiKeyFilter(keys), SecurityWebFiltersOrder.AUTHENTICATION)
 			.requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
@@ -112,8 +141,9 @@ class GatewaySecurityConfiguration {
 	@Bean
 	@Order(Ordered.LOWEST_PRECEDENCE)
 	SecurityWebFilterChain sessionCalls(ServerHttpSecurity http,
-			ServerSecurityContextRepository sessionContextRepository) {
-		return rules(http.securityContextRepository(sessionContextRepository)
+			ServerSecurityContextRepository sessionContextRepository, CorsConfigurationSource cors) {
+		return rules(http.cors((spec) -> spec.configurationSource(cors))
+			.securityContextRepository(sessionContextRepository)
 			.csrf((csrf) -> csrf.csrfTokenRepository(CookieServerCsrfTokenRepository.withHttpOnlyFalse())
 				.csrfTokenRequestHandler(new ServerCsrfTokenRequestAttributeHandler())
 				.requireCsrfProtectionMatcher(GatewaySecurityConfiguration::needsCsrfCheck)));
