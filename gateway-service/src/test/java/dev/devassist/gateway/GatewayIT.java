@@ -343,6 +343,39 @@ class GatewayIT {
 	}
 
 	@Test
+	void whenTheApiIsDescribedThenOneDocumentCoversTheGatewayAndEachServiceWithEveryReferenceResolved() {
+		Client.Answer docs = admin.get("/api/docs");
+		Client.Answer anonymous = new Client(gateway).get("/api/docs");
+
+		assertThat(docs.status()).isEqualTo(200);
+		JsonNode whole = docs.json();
+		JsonNode paths = whole.path("paths");
+		assertThat(paths.path("/api/keys").path("post").path("x-devassist-service").asString())
+			.isEqualTo("gateway-service");
+		assertThat(paths.path("/api/conversations").path("get").path("x-devassist-service").asString())
+			.isEqualTo("assistant-service");
+		assertThat(paths.path("/api/search").path("post").path("x-devassist-service").asString())
+			.isEqualTo("rag-service");
+		assertThat(paths.has("/actuator/health")).isFalse();
+		assertThat(whole.has("x-devassist-unavailable")).isFalse();
+		List<String> references = new java.util.ArrayList<>();
+		collectReferences(whole, references);
+		assertThat(references).isNotEmpty()
+			.allSatisfy((reference) -> assertThat(
+					whole.path("components").path("schemas").has(reference.substring("#/components/schemas/".length())))
+				.as(reference)
+				.isTrue());
+		assertThat(anonymous.status()).isEqualTo(401);
+	}
+
+	private static void collectReferences(JsonNode node, List<String> into) {
+		if (node.isObject() && node.has("$ref")) {
+			into.add(node.path("$ref").asString());
+		}
+		node.forEach((child) -> collectReferences(child, into));
+	}
+
+	@Test
 	void whenBodiesAreMalformedOrOversizedThenTheCallerGetsAClear4xx() {
 		Client withKey = Client.withKey(gateway, createKey(admin, "search").path("secret").asString());
 		String huge = "{\"query\": \"" + "x".repeat(3 * 1024 * 1024) + "\"}";
