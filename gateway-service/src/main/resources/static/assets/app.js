@@ -51,6 +51,12 @@ function showLogin() {
   document.getElementById('top').hidden = true;
   document.title = 'DevAssist · Log in';
   const problem = h('p', { class: 'error', id: 'login-error', role: 'alert' });
+  const refused = {
+    'sso-disabled': 'Your account is disabled; ask an admin of your tenant.',
+    'sso-failed': 'The single sign-on did not complete; try again.',
+  }[location.hash.replace(/^#\/login\//, '')];
+  if (refused) problem.textContent = refused;
+  const sso = h('div', { id: 'sso' });
   const form = h('form', { class: 'login card', 'aria-labelledby': 'login-title' },
     h('h1', { id: 'login-title' }, 'Log in to DevAssist'),
     h('label', { for: 'username' }, 'User name'),
@@ -59,6 +65,7 @@ function showLogin() {
     h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true }),
     problem,
     h('button', { type: 'submit' }, 'Log in'),
+    sso,
     h('p', { class: 'hint' }, 'First start? The admin\'s one-time password is in the gateway\'s log.'));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -68,7 +75,7 @@ function showLogin() {
         username: form.username.value.trim(), password: form.password.value,
       });
       await loadCsrf();
-      if (!location.hash || location.hash === '#/') location.hash = '#/chat';
+      if (!location.hash || location.hash === '#/' || location.hash.startsWith('#/login')) location.hash = '#/chat';
       route();
     } catch (error) {
       problem.textContent = error.message;
@@ -77,6 +84,9 @@ function showLogin() {
   });
   fill(main, form);
   form.username.focus();
+  api('GET', '/api/auth/options').then((options) => {
+    fill(sso, options.sso.map((provider) => h('a', { class: 'button sso', href: provider.url }, `Sign in with ${provider.name}`)));
+  }).catch(() => {});
 }
 
 async function logout() {

@@ -29,7 +29,19 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("devassist.gateway")
 public record GatewayProperties(@DefaultValue @Valid Routes routes, @DefaultValue @Valid Signing signing,
 		@DefaultValue @Valid RateLimit rateLimit, @DefaultValue @Valid ApiKeys apiKeys,
-		@DefaultValue @Valid Bootstrap bootstrap, @DefaultValue @Valid Cors cors) {
+		@DefaultValue @Valid Bootstrap bootstrap, @DefaultValue @Valid Cors cors, @DefaultValue @Valid Sso sso) {
+
+	/**
+	 * Single sign-on through an OpenID Connect provider, on when a client registration
+	 * {@code spring.security.oauth2.client.registration.<id>} is configured.
+	 *
+	 * @param tenant the name of the tenant that a user signing in for the first time
+	 * joins; the first tenant when absent
+	 * @param adminGroup the provider's group (in the ID token's {@code groups} claim)
+	 * whose members are the tenant's admins; nobody when absent
+	 */
+	public record Sso(@Nullable String tenant, @Nullable String adminGroup) {
+	}
 
 	/**
 	 * Which other origins' pages may call the APIs from a browser. They call with an API

@@ -12,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Level;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,11 +25,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -48,10 +44,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebUiIT {
-
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
 	private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
@@ -74,24 +66,12 @@ class WebUiIT {
 
 	@BeforeAll
 	static void start() throws IOException {
-		assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+		assumeTrue(Browsers.installed(),
 				"Debian's chromium and chromium-driver are not installed; .ci/run installs them.");
 		GatewayPlatform platform = GatewayPlatform.get();
 		gateway = platform.startGateway(platform.models().routes());
 		Files.createDirectories(SCREENSHOTS);
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary(CHROMIUM.toFile());
-		// Without the background-networking flags Chromium keeps trying hosts this closed
-		// network refuses.
-		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-				"--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-				"--disable-sync", "--window-size=1280,860",
-				"--user-data-dir=" + Files.createTempDirectory("webui-chromium"));
-		options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-			.usingAnyFreePort()
-			.build();
-		browser = new ChromeDriver(service, options);
+		browser = Browsers.start();
 		wait = new WebDriverWait(browser, PATIENCE, Duration.ofMillis(50));
 	}
 

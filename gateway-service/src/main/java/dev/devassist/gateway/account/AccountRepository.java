@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -51,6 +53,50 @@ class AccountRepository {
 			.param("hash", passwordHash)
 			.param("roles", account.roles().toArray(String[]::new))
 			.update();
+	}
+
+	void insertSsoUser(Account account, String issuer, String subject) {
+		this.jdbc
+			.sql("insert into app_user (id, tenant_id, username, roles, sso_issuer, sso_subject) "
+					+ "values (:id, :tenant, :username, :roles::text[], :issuer, :subject)")
+			.param("id", account.id())
+			.param("tenant", account.tenant())
+			.param("username", account.username())
+			.param("roles", account.roles().toArray(String[]::new))
+			.param("issuer", issuer)
+			.param("subject", subject)
+			.update();
+	}
+
+	Optional<Account> findBySso(String issuer, String subject) {
+		return this.jdbc
+			.sql("select " + USER_COLUMNS + " from app_user where sso_issuer = :issuer and sso_subject = :subject")
+			.param("issuer", issuer)
+			.param("subject", subject)
+			.query((rs, row) -> account(rs))
+			.optional();
+	}
+
+	void setRoles(String id, Set<String> roles) {
+		this.jdbc.sql("update app_user set roles = :roles::text[] where id = :id")
+			.param("roles", roles.toArray(String[]::new))
+			.param("id", id)
+			.update();
+	}
+
+	Optional<Tenant> findTenantByName(String name) {
+		return this.jdbc.sql("select id, name, created_at from tenant where name = :name")
+			.param("name", name)
+			.query((rs, row) -> new Tenant(rs.getString("id"), rs.getString("name"),
+					rs.getTimestamp("created_at").toInstant()))
+			.optional();
+	}
+
+	Optional<Tenant> firstTenant() {
+		return this.jdbc.sql("select id, name, created_at from tenant order by created_at, id limit 1")
+			.query((rs, row) -> new Tenant(rs.getString("id"), rs.getString("name"),
+					rs.getTimestamp("created_at").toInstant()))
+			.optional();
 	}
 
 	boolean usernameTaken(String username) {
@@ -129,9 +175,10 @@ class AccountRepository {
 	 * An account with its password's hash, for logging in.
 	 *
 	 * @param account the account
-	 * @param passwordHash the hash, in the password encoder's format
+	 * @param passwordHash the hash, in the password encoder's format; null for a user who
+	 * signs in through single sign-on only
 	 */
-	record Credentials(Account account, String passwordHash) {
+	record Credentials(Account account, @Nullable String passwordHash) {
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.devassist.gateway.account;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -56,11 +57,14 @@ public class Accounts {
 	 */
 	private final String decoy;
 
+	private final GatewayProperties.Sso sso;
+
 	Accounts(AccountRepository repository, PasswordEncoder passwords, ApiKeys keys, GatewayProperties properties) {
 		this.repository = repository;
 		this.passwords = passwords;
 		this.keys = keys;
 		this.bootstrap = properties.bootstrap();
+		this.sso = properties.sso();
 		this.decoy = passwords.encode(password());
 	}
 
@@ -108,6 +112,10 @@ public class Accounts {
 				this.passwords.matches(password, this.decoy);
 				return null;
 			}
+			if (credentials.passwordHash() == null) {
+				this.passwords.matches(password, this.decoy);
+				return null;
+			}
 			boolean matches = this.passwords.matches(password, credentials.passwordHash());
 			if (!matches || credentials.account().disabled()) {
 				return null;
@@ -132,6 +140,9 @@ public class Accounts {
 			var credentials = this.repository.findCredentials(caller.username())
 				.filter((found) -> found.account().id().equals(caller.userId()))
 				.orElseThrow(() -> ApiException.notFound("Your account no longer exists."));
+			if (credentials.passwordHash() == null) {
+				throw ApiException.conflict("You sign in through single sign-on; your password is kept there.");
+			}
 			if (current == null || !this.passwords.matches(current, credentials.passwordHash())) {
 				throw ApiException.invalid("currentPassword", "The current password is wrong.");
 			}
@@ -251,6 +262,54 @@ public class Accounts {
 		})
 			.subscribeOn(Schedulers.boundedElastic())
 			.flatMap((account) -> this.keys.forgetUser(userId).thenReturn(account));
+	}
+
+	/**
+	 * Signs in a user the OpenID Connect provider vouches for: their account, made on
+	 * their first sign-in in the tenant the settings name, with the admin role while the
+	 * provider puts them in the admin group.
+	 * @param issuer the provider
+	 * @param subject the user's id there
+	 * @param preferredName the user name the provider suggests
+	 * @param groups the provider's groups of the user
+	 * @return the user's principal; empty when their account is disabled
+	 */
+	public Mono<GatewayPrincipal> ssoLogin(String issuer, String subject, String preferredName,
+			Collection<String> groups) {
+		return Mono.fromCallable(() -> {
+			boolean admin = this.sso.adminGroup() != null && groups.contains(this.sso.adminGroup());
+			Set<String> roles = admin ? Set.of("member", GatewayPrincipal.ADMIN) : Set.of("member");
+			Account account = this.repository.findBySso(issuer, subject).orElse(null);
+			if (account == null) {
+				Tenant tenant = ((this.sso.tenant() != null) ? this.repository.findTenantByName(this.sso.tenant())
+						: this.repository.firstTenant())
+					.orElseThrow(() -> new IllegalStateException(
+							"The tenant for single sign-on users, " + this.sso.tenant() + ", does not exist."));
+				account = new Account(id("usr_"), tenant.id(), freeUsername(preferredName), roles, false,
+						Instant.now());
+				this.repository.insertSsoUser(account, issuer, subject);
+				logger.info("User {} ({}) joined tenant {} through single sign-on.", account.id(), account.username(),
+						tenant.id());
+			}
+			else if (!account.roles().contains(GatewayPrincipal.OPERATOR) && !account.roles().equals(roles)) {
+				this.repository.setRoles(account.id(), roles);
+				account = new Account(account.id(), account.tenant(), account.username(), roles, account.disabled(),
+						account.createdAt());
+			}
+			return account.disabled() ? null : sessionPrincipal(account);
+		}).subscribeOn(Schedulers.boundedElastic());
+	}
+
+	private String freeUsername(String preferred) {
+		String base = preferred.strip().replaceAll("[^\\p{L}\\p{N}._@-]", "-");
+		if (base.isEmpty() || base.length() > 64) {
+			base = "sso-user";
+		}
+		String name = base;
+		for (int n = 2; this.repository.usernameTaken(name); n++) {
+			name = base + "-" + n;
+		}
+		return name;
 	}
 
 	static GatewayPrincipal sessionPrincipal(Account account) {

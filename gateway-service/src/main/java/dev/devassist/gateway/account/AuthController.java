@@ -1,5 +1,7 @@
 package dev.devassist.gateway.account;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 import dev.devassist.gateway.identity.GatewayAuthentication;
@@ -9,8 +11,11 @@ import dev.devassist.gateway.routing.RateLimits;
 import dev.devassist.platform.web.ApiException;
 import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.context.SecurityContextImpl;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
 import org.springframework.security.web.server.context.ServerSecurityContextRepository;
 import org.springframework.security.web.server.csrf.CsrfToken;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -38,10 +43,31 @@ class AuthController {
 
 	private final RateLimits limits;
 
-	AuthController(Accounts accounts, ServerSecurityContextRepository sessions, RateLimits limits) {
+	private final List<Provider> providers = new ArrayList<>();
+
+	AuthController(Accounts accounts, ServerSecurityContextRepository sessions, RateLimits limits,
+			ObjectProvider<ReactiveClientRegistrationRepository> registrations) {
 		this.accounts = accounts;
 		this.sessions = sessions;
 		this.limits = limits;
+		if (registrations.getIfAvailable() instanceof Iterable<?> configured) {
+			for (Object each : configured) {
+				if (each instanceof ClientRegistration registration) {
+					this.providers.add(new Provider(registration.getRegistrationId(), registration.getClientName(),
+							"/oauth2/authorization/" + registration.getRegistrationId()));
+				}
+			}
+		}
+	}
+
+	/**
+	 * How one may log in, for the login page: with a password always, and through each
+	 * single sign-on provider configured.
+	 * @return the providers
+	 */
+	@GetMapping("/options")
+	Options options() {
+		return new Options(true, this.providers);
 	}
 
 	@PostMapping("/login")
@@ -130,6 +156,25 @@ class AuthController {
 	 * @param token the token
 	 */
 	record CsrfAnswer(String headerName, String token) {
+	}
+
+	/**
+	 * The ways to log in.
+	 *
+	 * @param password whether a user name and password work
+	 * @param sso the single sign-on providers
+	 */
+	record Options(boolean password, List<Provider> sso) {
+	}
+
+	/**
+	 * A single sign-on provider.
+	 *
+	 * @param id its registration's id
+	 * @param name what to call it on the button
+	 * @param url where the browser goes to sign in with it
+	 */
+	record Provider(String id, String name, String url) {
 	}
 
 }

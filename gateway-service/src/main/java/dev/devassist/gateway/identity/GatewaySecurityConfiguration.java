@@ -13,6 +13,7 @@ import dev.devassist.platform.identity.InternalTokens;
 import dev.devassist.platform.web.Problems;
 import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -32,9 +33,12 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
+import org.springframework.security.web.server.authentication.ServerAuthenticationFailureHandler;
+import org.springframework.security.web.server.authentication.ServerAuthenticationSuccessHandler;
 import org.springframework.security.web.server.authorization.AuthorizationContext;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.context.ServerSecurityContextRepository;
@@ -141,7 +145,17 @@ class GatewaySecurityConfiguration {
 	@Bean
 	@Order(Ordered.LOWEST_PRECEDENCE)
 	SecurityWebFilterChain sessionCalls(ServerHttpSecurity http,
-			ServerSecurityContextRepository sessionContextRepository, CorsConfigurationSource cors) {
+			ServerSecurityContextRepository sessionContextRepository, CorsConfigurationSource cors,
+			ObjectProvider<ReactiveClientRegistrationRepository> registrations,
+			ServerAuthenticationSuccessHandler ssoSuccess, ServerAuthenticationFailureHandler ssoFailure) {
+		// Single sign-on, when an OpenID Connect client is configured: its redirect and
+		// callback are GETs, and the callback ends in a session like a password login.
+		ReactiveClientRegistrationRepository sso = registrations.getIfAvailable();
+		if (sso != null) {
+			http.oauth2Login((login) -> login.clientRegistrationRepository(sso)
+				.authenticationSuccessHandler(ssoSuccess)
+				.authenticationFailureHandler(ssoFailure));
+		}
 		return rules(http.cors((spec) -> spec.configurationSource(cors))
 			.securityContextRepository(sessionContextRepository)
 			.csrf((csrf) -> csrf.csrfTokenRepository(CookieServerCsrfTokenRepository.withHttpOnlyFalse())
@@ -157,7 +171,7 @@ class GatewaySecurityConfiguration {
 				.permitAll()
 				.pathMatchers(HttpMethod.POST, "/api/auth/login")
 				.permitAll()
-				.pathMatchers(HttpMethod.GET, "/api/auth/csrf")
+				.pathMatchers(HttpMethod.GET, "/api/auth/csrf", "/api/auth/options")
 				.permitAll()
 				.pathMatchers(HttpMethod.POST, "/api/webhooks/**")
 				.permitAll()
