@@ -12,6 +12,7 @@ import java.util.function.Function;
 import dev.devassist.assistant.AssistantProperties;
 import dev.devassist.assistant.Identity;
 import dev.devassist.assistant.RedisCache;
+import dev.devassist.platform.web.RequestIds;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +57,7 @@ public class RagClient {
 
 	public RagClient(WebClient.Builder builder, AssistantProperties.Rag properties, RedisCache cache,
 			Duration cacheFor) {
-		this.web = builder.clone().baseUrl(properties.url().toString()).build();
+		this.web = builder.clone().baseUrl(properties.url().toString()).filter(RequestIds.propagate()).build();
 		this.properties = properties;
 		this.cache = cache;
 		this.cacheFor = cacheFor;

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import dev.devassist.platform.web.RequestIds;
 import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.JsonNode;
 
@@ -52,6 +53,7 @@ public final class EmbeddingClient {
 		WebClient.Builder configured = builder.clone()
 			.baseUrl(properties.proxyUrl().toString())
 			.clientConnector(new ReactorClientHttpConnector(http))
+			.filter(RequestIds.propagate())
 			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(64 * 1024 * 1024));
 		if (properties.serviceToken() != null && !properties.serviceToken().isBlank()) {
 			configured.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + properties.serviceToken());
