@@ -171,24 +171,24 @@ helm.sh/resource-policy: keep
       key: {{ .Values.redis.passwordKey }}
 {{- end -}}
 
-{{/* The probes of a Spring service on its actuator. */}}
+{{/* The probes of a Spring service on its actuator: (dict "port" "management") */}}
 {{- define "devassist.springProbes" -}}
 startupProbe:
   httpGet:
     path: /actuator/health/liveness
-    port: http
+    port: {{ .port }}
   periodSeconds: 5
   failureThreshold: 60
 livenessProbe:
   httpGet:
     path: /actuator/health/liveness
-    port: http
+    port: {{ .port }}
   periodSeconds: 10
   failureThreshold: 3
 readinessProbe:
   httpGet:
     path: /actuator/health/readiness
-    port: http
+    port: {{ .port }}
   periodSeconds: 5
   failureThreshold: 2
 {{- end -}}

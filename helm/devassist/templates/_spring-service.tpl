@@ -79,17 +79,26 @@ spec:
             - name: http
               containerPort: {{ $values.port }}
               protocol: TCP
+            {{- if $values.managementPort }}
+            - name: management
+              containerPort: {{ $values.managementPort }}
+              protocol: TCP
+            {{- end }}
           env:
             {{- include "devassist.springEnv" (dict "root" .root "values" $values) | nindent 12 }}
             - name: SERVER_PORT
               value: {{ $values.port | quote }}
+            {{- if $values.managementPort }}
+            - name: MANAGEMENT_SERVER_PORT
+              value: {{ $values.managementPort | quote }}
+            {{- end }}
             {{- with .env }}
             {{- . | nindent 12 }}
             {{- end }}
             {{- with $values.extraEnv }}
             {{- toYaml . | nindent 12 }}
             {{- end }}
-          {{- include "devassist.springProbes" . | nindent 10 }}
+          {{- include "devassist.springProbes" (dict "port" (ternary "management" "http" (not (empty $values.managementPort)))) | nindent 10 }}
           lifecycle:
             preStop:
               # Let endpoints and the ingress forget this pod before it stops taking calls.
@@ -125,6 +134,12 @@ spec:
       port: {{ $values.port }}
       targetPort: http
       protocol: TCP
+    {{- if $values.managementPort }}
+    - name: management
+      port: {{ $values.managementPort }}
+      targetPort: management
+      protocol: TCP
+    {{- end }}
 {{- if and $values.autoscaling.enabled (ne .cpuAutoscaling false) }}
 ---
 apiVersion: autoscaling/v2

@@ -147,6 +147,8 @@ class ChartTests {
 			assertThat((Integer) pod.get("terminationGracePeriodSeconds")).as(streaming).isGreaterThanOrEqualTo(300);
 			Map<String, Object> container = list(pod, "containers").get(0);
 			assertThat(at(container, "readinessProbe.httpGet.path")).isEqualTo("/actuator/health/readiness");
+			assertThat(at(container, "readinessProbe.httpGet.port"))
+				.isEqualTo(streaming.equals("inference-proxy") ? "http" : "management");
 			assertThat(at(container, "livenessProbe.httpGet.path")).isEqualTo("/actuator/health/liveness");
 			assertThat(at(container, "lifecycle.preStop.sleep.seconds")).isNotNull();
 		}
@@ -232,6 +234,12 @@ class ChartTests {
 			.anyMatch((peer) -> Map.of("kubernetes.io/metadata.name", "ingress-nginx")
 				.equals(at(peer, "namespaceSelector.matchLabels")));
 		assertThat(egressPorts(chart, "simulator")).as("the simulator calls no one").containsExactly(53, 53);
+		Map<String, Object> management = list(gateway, "spec.ingress").get(1);
+		assertThat(list(management, "ports").get(0)).containsEntry("port", 9090);
+		assertThat(list(management, "from")).as("only Prometheus reaches the management port")
+			.singleElement()
+			.satisfies((peer) -> assertThat(at(peer, "namespaceSelector.matchLabels"))
+				.isEqualTo(Map.of("kubernetes.io/metadata.name", "monitoring")));
 		assertThat(egressPorts(chart, "assistant")).contains(8082, 8083, 5432, 6379).doesNotContain(8000);
 	}
 
@@ -285,6 +293,12 @@ class ChartTests {
 			.filter((configMap) -> "1".equals(at(configMap, "metadata.labels.grafana_dashboard")))
 			.toList();
 		assertThat(dashboards).hasSizeGreaterThanOrEqualTo(4);
+
+		assertThat(list(defaults.one("ServiceMonitor", PREFIX + "gateway"), "spec.endpoints").get(0))
+			.as("metrics from the management port, which needs no token and has no Ingress")
+			.containsEntry("port", "management");
+		assertThat(list(defaults.one("ServiceMonitor", PREFIX + "inference-proxy"), "spec.endpoints").get(0))
+			.containsEntry("port", "http");
 
 		RenderedChart small = RenderedChart.render("ci/small-values.yaml");
 		assertThat(small.ofKind("ServiceMonitor")).isEmpty();

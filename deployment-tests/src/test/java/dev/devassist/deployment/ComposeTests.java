@@ -138,7 +138,7 @@ class ComposeTests {
 		for (String name : OURS.keySet()) {
 			for (String variable : environment(name).keySet()) {
 				if (variable.startsWith("SPRING_") || variable.equals("SERVER_PORT")
-						|| variable.equals("JAVA_TOOL_OPTIONS")) {
+						|| variable.equals("MANAGEMENT_SERVER_PORT") || variable.equals("JAVA_TOOL_OPTIONS")) {
 					continue;
 				}
 				String prefix = PROPERTIES.keySet()
@@ -179,13 +179,19 @@ class ComposeTests {
 					if (!hostPort[0].equals("localhost")) {
 						assertThat(services).as(String.valueOf(target)).containsKey(hostPort[0]);
 						assertThat(Integer.parseInt(hostPort[1])).as(String.valueOf(target))
-							.isEqualTo(listensOn(hostPort[0]));
+							.isEqualTo(metricsPort(hostPort[0]));
 						scraped.add(hostPort[0]);
 					}
 				}
 			}
 		}
 		assertThat(scraped).containsAll(OURS.keySet()).contains("vllm");
+		for (String service : List.of("gateway", "assistant", "rag")) {
+			assertThat(environment(service)).as(service + " serves metrics on a management port")
+				.containsEntry("MANAGEMENT_SERVER_PORT", "9090");
+			assertThat(String.valueOf(services.get(service).get("ports"))).as(service + " publishes no management port")
+				.doesNotContain("9090");
+		}
 		assertThat(RenderedChart.strings(prometheus.get("rule_files")))
 			.containsExactly("/etc/prometheus/rules/devassist-alerts.yaml");
 		assertThat(RenderedChart.strings(services.get("prometheus").get("volumes")))
@@ -214,6 +220,12 @@ class ComposeTests {
 			}
 		}
 		assertThat(used).as("declared volumes in use").containsAll(declared);
+	}
+
+	/** Where a service serves its metrics: its management port when it has one. */
+	private static int metricsPort(String service) {
+		String management = environment(service).get("MANAGEMENT_SERVER_PORT");
+		return (management != null) ? Integer.parseInt(management) : listensOn(service);
 	}
 
 	private static int listensOn(String service) {

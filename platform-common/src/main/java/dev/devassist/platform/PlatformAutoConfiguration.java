@@ -2,6 +2,7 @@ package dev.devassist.platform;
 
 import dev.devassist.platform.identity.IdentityProperties;
 import dev.devassist.platform.identity.InternalTokens;
+import dev.devassist.platform.web.ManagementPort;
 import dev.devassist.platform.web.ProblemAdvice;
 import dev.devassist.platform.web.Problems;
 import dev.devassist.platform.web.RejectedExchanges;
@@ -15,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
@@ -68,26 +70,28 @@ public class PlatformAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SecurityWebFilterChain platformSecurity(ServerHttpSecurity http, ReactiveJwtDecoder internalTokenDecoder) {
-		return securityChain(http, internalTokenDecoder);
+	SecurityWebFilterChain platformSecurity(ServerHttpSecurity http, ReactiveJwtDecoder internalTokenDecoder,
+			Environment environment) {
+		return securityChain(http, internalTokenDecoder, environment);
 	}
 
 	/**
-	 * The platform's rules: health open, everything else behind the internal token,
-	 * refusals as problem+json, no sessions. A service with routes that authenticate
-	 * otherwise (a webhook with its own secret, say) builds its chain with them listed.
+	 * The platform's rules: health open, the management port open, everything else behind
+	 * the internal token, refusals as problem+json, no sessions. A service with routes
+	 * that authenticate otherwise (a webhook with its own secret, say) builds its chain
+	 * with them listed.
 	 * @param http Spring Security's builder
 	 * @param decoder the internal token's decoder
+	 * @param environment where the management port is found: what arrives on it (health
+	 * and metrics) is open
 	 * @param alsoOpen path patterns that need no token, each checked by its own handler
 	 * @return the chain
 	 */
 	public static SecurityWebFilterChain securityChain(ServerHttpSecurity http, ReactiveJwtDecoder decoder,
-			String... alsoOpen) {
+			Environment environment, String... alsoOpen) {
 		return http.authorizeExchange((exchanges) -> {
-			// TODO(#7): serve /actuator/prometheus on a management port that only the
-			// cluster's
-			// Prometheus reaches; behind the token, a scraper needs one.
 			exchanges.pathMatchers("/actuator/health", "/actuator/health/**").permitAll();
+			exchanges.matchers(ManagementPort.matcher(environment)).permitAll();
 			if (alsoOpen.length > 0) {
 				exchanges.pathMatchers(alsoOpen).permitAll();
 			}

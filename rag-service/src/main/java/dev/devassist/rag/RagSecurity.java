@@ -4,6 +4,7 @@ import dev.devassist.platform.PlatformAutoConfiguration;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
@@ -17,8 +18,10 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 class RagSecurity {
 
 	@Bean
-	SecurityWebFilterChain ragSecurityChain(ServerHttpSecurity http, ReactiveJwtDecoder internalTokenDecoder) {
-		return PlatformAutoConfiguration.securityChain(http, internalTokenDecoder, "/api/webhooks/gitlab/*");
+	SecurityWebFilterChain ragSecurityChain(ServerHttpSecurity http, ReactiveJwtDecoder internalTokenDecoder,
+			Environment environment) {
+		return PlatformAutoConfiguration.securityChain(http, internalTokenDecoder, environment,
+				"/api/webhooks/gitlab/*");
 	}
 
 }

@@ -10,6 +10,7 @@ import dev.devassist.gateway.GatewayProperties;
 import dev.devassist.gateway.apikey.ApiKeys;
 import dev.devassist.platform.identity.IdentityProperties;
 import dev.devassist.platform.identity.InternalTokens;
+import dev.devassist.platform.web.ManagementPort;
 import dev.devassist.platform.web.Problems;
 import reactor.core.publisher.Mono;
 
@@ -17,6 +18,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -132,13 +134,15 @@ class GatewaySecurityConfiguration {
 
 	@Bean
 	@Order(Ordered.HIGHEST_PRECEDENCE)
-	SecurityWebFilterChain keyedCalls(ServerHttpSecurity http, ApiKeys keys, CorsConfigurationSource cors) {
-		return rules(http.cors((spec) -> spec.configurationSource(cors))
-			.securityMatcher(GatewaySecurityConfiguration::carriesAuthorization)
-			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
-			.addFilterAt(apiKeyFilter(keys), SecurityWebFiltersOrder.AUTHENTICATION)
-			.requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
-			.csrf(ServerHttpSecurity.CsrfSpec::disable));
+	SecurityWebFilterChain keyedCalls(ServerHttpSecurity http, ApiKeys keys, CorsConfigurationSource cors,
+			Environment environment) {
+		return rules(environment,
+				http.cors((spec) -> spec.configurationSource(cors))
+					.securityMatcher(GatewaySecurityConfiguration::carriesAuthorization)
+					.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+					.addFilterAt(apiKeyFilter(keys), SecurityWebFiltersOrder.AUTHENTICATION)
+					.requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
+					.csrf(ServerHttpSecurity.CsrfSpec::disable));
 	}
 
 	/** Every other call: a login session, or nobody. */
@@ -147,7 +151,8 @@ class GatewaySecurityConfiguration {
 	SecurityWebFilterChain sessionCalls(ServerHttpSecurity http,
 			ServerSecurityContextRepository sessionContextRepository, CorsConfigurationSource cors,
 			ObjectProvider<ReactiveClientRegistrationRepository> registrations,
-			ServerAuthenticationSuccessHandler ssoSuccess, ServerAuthenticationFailureHandler ssoFailure) {
+			ServerAuthenticationSuccessHandler ssoSuccess, ServerAuthenticationFailureHandler ssoFailure,
+			Environment environment) {
 		// Single sign-on, when an OpenID Connect client is configured: its redirect and
 		// callback are GETs, and the callback ends in a session like a password login.
 		ReactiveClientRegistrationRepository sso = registrations.getIfAvailable();
@@ -156,16 +161,21 @@ class GatewaySecurityConfiguration {
 				.authenticationSuccessHandler(ssoSuccess)
 				.authenticationFailureHandler(ssoFailure));
 		}
-		return rules(http.cors((spec) -> spec.configurationSource(cors))
-			.securityContextRepository(sessionContextRepository)
-			.csrf((csrf) -> csrf.csrfTokenRepository(CookieServerCsrfTokenRepository.withHttpOnlyFalse())
-				.csrfTokenRequestHandler(new ServerCsrfTokenRequestAttributeHandler())
-				.requireCsrfProtectionMatcher(GatewaySecurityConfiguration::needsCsrfCheck)));
+		return rules(environment,
+				http.cors((spec) -> spec.configurationSource(cors))
+					.securityContextRepository(sessionContextRepository)
+					.csrf((csrf) -> csrf.csrfTokenRepository(CookieServerCsrfTokenRepository.withHttpOnlyFalse())
+						.csrfTokenRequestHandler(new ServerCsrfTokenRequestAttributeHandler())
+						.requireCsrfProtectionMatcher(GatewaySecurityConfiguration::needsCsrfCheck)));
 	}
 
-	private static SecurityWebFilterChain rules(ServerHttpSecurity http) {
+	private static SecurityWebFilterChain rules(Environment environment, ServerHttpSecurity http) {
 		return http
 			.authorizeExchange((exchanges) -> exchanges.pathMatchers("/actuator/health", "/actuator/health/**")
+				.permitAll()
+				// Health and metrics on the management port, which only the cluster
+				// reaches.
+				.matchers(ManagementPort.matcher(environment))
 				.permitAll()
 				.pathMatchers(HttpMethod.GET, WEB_UI)
 				.permitAll()
