@@ -327,7 +327,7 @@ class ChartTests {
 
 		assertThat(hooks).hasSize(2);
 		assertThat(hooks).extracting((pod) -> list(pod, "spec.containers").get(0).get("args").toString())
-			.anySatisfy((args) -> assertThat(args).contains(PREFIX + "gateway:8080/actuator/health/readiness"))
+			.anySatisfy((args) -> assertThat(args).contains(PREFIX + "gateway:8080/api/auth/options"))
 			.anySatisfy((args) -> assertThat(args).contains(PREFIX + "inference-proxy:8083"));
 	}
 
