@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -35,10 +36,21 @@ final class Tools {
 	 * @return its exit status and output
 	 */
 	static Outcome run(String... command) {
+		return runWith(Map.of(), command);
+	}
+
+	/**
+	 * Runs a command in the repository's root with more environment variables.
+	 * @param environment the variables to add
+	 * @param command the command and its arguments
+	 * @return its exit status and output
+	 */
+	static Outcome runWith(Map<String, String> environment, String... command) {
 		try {
-			Process process = new ProcessBuilder(command).directory(Path.of("..").toFile())
-				.redirectErrorStream(true)
-				.start();
+			ProcessBuilder builder = new ProcessBuilder(command).directory(Path.of("..").toFile())
+				.redirectErrorStream(true);
+			builder.environment().putAll(environment);
+			Process process = builder.start();
 			byte[] output = process.getInputStream().readAllBytes();
 			if (!process.waitFor(2, TimeUnit.MINUTES)) {
 				process.destroyForcibly();
