@@ -146,6 +146,9 @@ helm.sh/resource-policy: keep
   value: optional:file:/etc/devassist/config/
 - name: JAVA_TOOL_OPTIONS
   value: {{ .values.javaToolOptions | quote }}
+# One ECS JSON object a line on stdout, with the request id from the MDC.
+- name: LOGGING_STRUCTURED_FORMAT_CONSOLE
+  value: ecs
 - name: DEVASSIST_IDENTITY_PUBLIC_KEY_LOCATION
   value: file:/etc/devassist/identity/{{ .root.Values.identity.publicKeyKey }}
 - name: POD_NAME

@@ -151,6 +151,9 @@ class ChartTests {
 				.isEqualTo(streaming.equals("inference-proxy") ? "http" : "management");
 			assertThat(at(container, "livenessProbe.httpGet.path")).isEqualTo("/actuator/health/liveness");
 			assertThat(at(container, "lifecycle.preStop.sleep.seconds")).isNotNull();
+			assertThat(list(container, "env")).as(streaming + " logs ECS JSON")
+				.anyMatch((variable) -> "LOGGING_STRUCTURED_FORMAT_CONSOLE".equals(variable.get("name"))
+						&& "ecs".equals(variable.get("value")));
 		}
 		for (Map<String, Object> deployment : chart.ofKind("Deployment")) {
 			assertThat(at(deployment, "spec.strategy.rollingUpdate.maxUnavailable")).as(describe(deployment))

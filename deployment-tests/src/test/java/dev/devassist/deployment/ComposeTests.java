@@ -96,6 +96,8 @@ class ComposeTests {
 			assertThat(service.get("user")).as(name).isEqualTo("65532:65532");
 			assertThat(service.get("read_only")).as(name).isEqualTo(true);
 			assertThat(service.get("cap_drop")).as(name).isEqualTo(List.of("ALL"));
+			assertThat(environment(name)).as(name + " logs ECS JSON")
+				.containsEntry("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs");
 		}
 		for (Map.Entry<String, Map<String, Object>> service : services.entrySet()) {
 			String image = String.valueOf(service.getValue().get("image"));
@@ -138,7 +140,8 @@ class ComposeTests {
 		for (String name : OURS.keySet()) {
 			for (String variable : environment(name).keySet()) {
 				if (variable.startsWith("SPRING_") || variable.equals("SERVER_PORT")
-						|| variable.equals("MANAGEMENT_SERVER_PORT") || variable.equals("JAVA_TOOL_OPTIONS")) {
+						|| variable.equals("MANAGEMENT_SERVER_PORT") || variable.startsWith("LOGGING_")
+						|| variable.equals("JAVA_TOOL_OPTIONS")) {
 					continue;
 				}
 				String prefix = PROPERTIES.keySet()
