@@ -88,6 +88,9 @@ spec:
             {{- include "devassist.springEnv" (dict "root" .root "values" $values) | nindent 12 }}
             - name: SERVER_PORT
               value: {{ $values.port | quote }}
+            # Drain in-flight calls and streams for all but the last 20 s of the grace period.
+            - name: SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE
+              value: {{ printf "%ds" (sub (int ($values.terminationGracePeriodSeconds | default .root.Values.global.terminationGracePeriodSeconds)) 20) | quote }}
             {{- if $values.managementPort }}
             - name: MANAGEMENT_SERVER_PORT
               value: {{ $values.managementPort | quote }}

@@ -155,6 +155,19 @@ class ChartTests {
 				.anyMatch((variable) -> "LOGGING_STRUCTURED_FORMAT_CONSOLE".equals(variable.get("name"))
 						&& "ecs".equals(variable.get("value")));
 		}
+		Map<String, Object> gatewayPod = podSpec(chart.one("Deployment", PREFIX + "gateway"));
+		int grace = (Integer) gatewayPod.get("terminationGracePeriodSeconds");
+		String drain = list(list(gatewayPod, "containers").get(0), "env").stream()
+			.filter((variable) -> "SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE".equals(variable.get("name")))
+			.map((variable) -> String.valueOf(variable.get("value")))
+			.findFirst()
+			.orElseThrow();
+		String gatewayConfig = (String) map(chart.one("ConfigMap", PREFIX + "gateway"), "data").get("application.yaml");
+		assertThat(gatewayConfig).contains("stream-max-duration: 300s");
+		assertThat(Integer.parseInt(drain.replace("s", ""))).as("the drain outlasts the longest stream")
+			.isGreaterThan(300)
+			.as("and ends before the kubelet's grace period")
+			.isLessThan(grace);
 		for (Map<String, Object> deployment : chart.ofKind("Deployment")) {
 			assertThat(at(deployment, "spec.strategy.rollingUpdate.maxUnavailable")).as(describe(deployment))
 				.isEqualTo(0);

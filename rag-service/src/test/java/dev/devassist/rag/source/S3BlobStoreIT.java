@@ -1,7 +1,6 @@
 package dev.devassist.rag.source;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Properties;
 
@@ -11,17 +10,14 @@ import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStoreContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
 import dev.devassist.rag.RagProperties;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The S3 store against s3proxy, a real S3 server run in process over a transient jclouds
  * store, through the MinIO client as production uses it with MinIO.
  */
-class S3BlobStoreIT {
+class S3BlobStoreIT extends S3BlobStoreContract {
 
 	static S3Proxy s3;
 
@@ -49,30 +45,9 @@ class S3BlobStoreIT {
 		s3.stop();
 	}
 
-	@Test
-	void whenBlobIsPutThenItIsReadBack() {
-		store.put("acme/src_1/abc", "hello".getBytes(StandardCharsets.UTF_8));
-
-		assertThat(store.get("acme/src_1/abc"))
-			.hasValueSatisfying((bytes) -> assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("hello"));
-	}
-
-	@Test
-	void whenKeyHoldsNothingThenReadIsEmpty() {
-		assertThat(store.get("acme/src_1/missing")).isEmpty();
-	}
-
-	@Test
-	void whenPrefixIsDeletedThenOnlyItsBlobsGo() {
-		store.put("acme/src_2/a", new byte[] { 1 });
-		store.put("acme/src_2/b", new byte[] { 2 });
-		store.put("acme/src_3/a", new byte[] { 3 });
-
-		store.deletePrefix("acme/src_2/");
-
-		assertThat(store.get("acme/src_2/a")).isEmpty();
-		assertThat(store.get("acme/src_2/b")).isEmpty();
-		assertThat(store.get("acme/src_3/a")).isPresent();
+	@Override
+	S3BlobStore store() {
+		return store;
 	}
 
 }
