@@ -296,6 +296,7 @@ class AssistantServiceIT {
 			.header("Authorization", "Bearer " + platform.token("acme"))
 			.buildAsync(URI.create(base + "/ws/chat"), new HostileInputIT.Collector(received))
 			.get(10, TimeUnit.SECONDS);
+		HostileInputIT.awaitReady(received);
 
 		socket.sendText("{\"type\":\"chat\",\"message\":\"How are the settings parsed?\"}", true)
 			.get(5, TimeUnit.SECONDS);

@@ -172,6 +172,7 @@ class HostileInputIT {
 			.header("Authorization", "Bearer " + platform.token("acme"))
 			.buildAsync(URI.create(base.replace("http", "ws") + "/ws/chat"), new Collector(received))
 			.get(10, TimeUnit.SECONDS);
+		awaitReady(received);
 
 		for (String frame : List.of("not json", "[]", "{\"type\":\"explode\"}", "{\"type\":\"chat\",\"message\":7}",
 				"{\"type\":\"chat\"}", "{\"type\":\"stop\",\"turnId\":\"turn_nope\"}")) {
@@ -186,6 +187,16 @@ class HostileInputIT {
 
 		assertThat(start.path("type").asString()).isEqualTo("start");
 		socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+	}
+
+	/**
+	 * Waits for the socket's first event, {@code ready}, after which frames may be sent.
+	 * @param received the socket's messages
+	 */
+	static void awaitReady(LinkedBlockingQueue<String> received) throws InterruptedException {
+		String first = received.poll(10, TimeUnit.SECONDS);
+		assertThat(first).as("the socket's first event").isNotNull();
+		assertThat(Api.JSON.readTree(first).path("type").asString()).isEqualTo("ready");
 	}
 
 	/** Gathers a WebSocket's text messages. */

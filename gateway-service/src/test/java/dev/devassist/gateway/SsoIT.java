@@ -11,6 +11,7 @@ import java.util.Map;
 
 import dev.devassist.testsupport.ServiceProcesses;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -69,22 +70,27 @@ class SsoIT {
 				"--spring.security.oauth2.client.registration.sso.scope=openid,profile,email",
 				"--spring.security.oauth2.client.provider.sso.issuer-uri=" + provider,
 				"--devassist.gateway.sso.admin-group=devassist-admins");
-		browser = Browsers.start();
-		wait = new WebDriverWait(browser, Duration.ofSeconds(60), Duration.ofMillis(50));
 	}
 
 	@AfterAll
 	static void stop() {
-		if (browser != null) {
-			browser.quit();
-		}
 		ServiceProcesses.stopAll(processes);
 	}
 
+	/**
+	 * A browser of its own for each test: nobody is signed in, here or at the provider.
+	 */
 	@BeforeEach
-	void forgetEveryone() {
-		browser.get(gateway + "/");
-		browser.manage().deleteAllCookies();
+	void openABrowser() throws IOException {
+		browser = Browsers.start();
+		wait = new WebDriverWait(browser, Duration.ofSeconds(60), Duration.ofMillis(50));
+	}
+
+	@AfterEach
+	void closeTheBrowser() {
+		if (browser != null) {
+			browser.quit();
+		}
 	}
 
 	@Test

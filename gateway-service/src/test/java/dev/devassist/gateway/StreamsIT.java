@@ -125,19 +125,21 @@ class StreamsIT {
 			.buildAsync(URI.create(gateway.replace("http:", "ws:") + "/ws/chat"), collector(frames))
 			.get(10, TimeUnit.SECONDS);
 
+		JsonNode ready = frames.poll(30, TimeUnit.SECONDS);
 		socket.sendText("this is not json", true).get(5, TimeUnit.SECONDS);
 		// Generous: on a loaded two-core CI machine the upstream socket can take seconds
 		// to open.
 		JsonNode error = frames.poll(30, TimeUnit.SECONDS);
 		socket.sendText(Client.JSON.writeValueAsString(Map.of("type", "chat", "message", "Hello over a socket")), true)
 			.get(5, TimeUnit.SECONDS);
-		JsonNode start = frames.poll(30, TimeUnit.SECONDS);
+		JsonNode start = frames.poll(10, TimeUnit.SECONDS);
 		JsonNode frame = start;
 		while (frame != null && !frame.path("type").asString().equals("done")) {
 			frame = frames.poll(10, TimeUnit.SECONDS);
 		}
 		socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
 
+		assertThat(ready.path("type").asString()).as("the service's first event, relayed").isEqualTo("ready");
 		assertThat(error).isNotNull();
 		assertThat(error.path("type").asString()).isEqualTo("error");
 		assertThat(start.path("type").asString()).isEqualTo("start");

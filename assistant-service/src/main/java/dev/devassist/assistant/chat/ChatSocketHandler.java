@@ -23,6 +23,7 @@ import org.springframework.web.reactive.socket.WebSocketSession;
  * sends JSON frames: {@code {"type":"chat", ...a chat request}}, {@code {"type":"stop",
  * "turnId":...}} or {@code {"type":"resume", "turnId":..., "after":n}}. A frame that
  * cannot be read is answered with an {@code error} event and the connection stays open.
+ * The first event is {@code ready}: a client sends its frames after it.
  */
 class ChatSocketHandler implements WebSocketHandler {
 
@@ -53,7 +54,13 @@ class ChatSocketHandler implements WebSocketHandler {
 		Flux<ChatEvent> out = session.receive()
 			.map(WebSocketMessage::getPayloadAsText)
 			.flatMap((frame) -> identity.flatMapMany((caller) -> answer(caller, frame)), 8);
-		return session.send(out.map((event) -> session.textMessage(event.json())));
+		// "ready" goes out once this side listens: a frame a client sends before it can
+		// be
+		// lost while the connection is still being upgraded (here, or at a gateway
+		// between).
+		ChatEvent ready = ChatEvent.of(0, "ready",
+				ChatEvent.fields().put("detail", "Send chat, stop or resume frames from now on."));
+		return session.send(Flux.concat(Mono.just(ready), out).map((event) -> session.textMessage(event.json())));
 	}
 
 	private Flux<ChatEvent> answer(Identity identity, String frame) {
