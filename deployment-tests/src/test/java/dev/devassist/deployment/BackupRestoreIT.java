@@ -9,12 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipFile;
@@ -60,7 +56,7 @@ class BackupRestoreIT {
 	@Test
 	void aBackupRestoredIntoAFreshDatabaseGivesTheGatewayItsUsersAndKeysBack() throws Exception {
 		Tools.require("pg_dump", "postgresql-client");
-		KeyPair keys = keyPair();
+		TestKeys keys = TestKeys.generate();
 		int redisPort = ServiceProcesses.freePort();
 		RedisServer redis = new RedisServer(redisPort);
 		redis.start();
@@ -117,14 +113,13 @@ class BackupRestoreIT {
 		return postgres;
 	}
 
-	private String startGateway(EmbeddedPostgres postgres, int redisPort, KeyPair keys) throws IOException {
+	private String startGateway(EmbeddedPostgres postgres, int redisPort, TestKeys keys) throws IOException {
 		int port = ServiceProcesses.freePort();
 		this.processes.add(ServiceProcesses.startJar(GATEWAY_JAR,
 				Files.createDirectories(Path.of("target", "it-logs")).resolve("backup-gateway-" + port + ".log"),
 				"--server.port=" + port, "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
 				"--spring.datasource.username=postgres", "--spring.data.redis.url=redis://127.0.0.1:" + redisPort,
-				"--devassist.gateway.signing.private-key=" + pem("PRIVATE KEY", keys.getPrivate().getEncoded()),
-				"--devassist.identity.public-key=" + pem("PUBLIC KEY", keys.getPublic().getEncoded()),
+				keys.signingArgument(), keys.trustArgument(),
 				"--devassist.gateway.bootstrap.admin-password=" + ADMIN_PASSWORD));
 		ServiceProcesses.awaitReady(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"));
 		return "http://127.0.0.1:" + port;
@@ -167,17 +162,6 @@ class BackupRestoreIT {
 		HttpResponse<String> response = session.send(request.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isBetween(200, 299);
 		return response.body();
-	}
-
-	private static KeyPair keyPair() throws Exception {
-		KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-		generator.initialize(new ECGenParameterSpec("secp256r1"));
-		return generator.generateKeyPair();
-	}
-
-	private static String pem(String type, byte[] der) {
-		return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder().encodeToString(der) + "\n-----END " + type
-				+ "-----";
 	}
 
 }

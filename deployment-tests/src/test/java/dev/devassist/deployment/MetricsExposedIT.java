@@ -8,12 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +21,7 @@ import java.util.regex.Pattern;
 
 import dev.devassist.testsupport.ServiceProcesses;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,10 +67,7 @@ class MetricsExposedIT {
 		int redisPort = ServiceProcesses.freePort();
 		redis = new RedisServer(redisPort);
 		redis.start();
-		KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-		generator.initialize(new ECGenParameterSpec("secp256r1"));
-		KeyPair keys = generator.generateKeyPair();
-		String publicKey = pem("PUBLIC KEY", keys.getPublic().getEncoded());
+		TestKeys keys = TestKeys.generate();
 		String jdbc = postgres.getJdbcUrl("postgres", "postgres");
 		String redisUrl = "redis://127.0.0.1:" + redisPort;
 
@@ -95,21 +89,17 @@ class MetricsExposedIT {
 				"--spring.datasource.url=" + jdbc, "--spring.datasource.username=postgres",
 				"--devassist.rag.redis.url=" + redisUrl,
 				"--devassist.rag.embedding.proxy-url=http://127.0.0.1:" + proxy,
-				"--devassist.rag.data-directory=" + Files.createTempDirectory("metrics-it-rag"),
-				"--devassist.identity.public-key=" + publicKey);
+				"--devassist.rag.data-directory=" + Files.createTempDirectory("metrics-it-rag"), keys.trustArgument());
 		start("assistant-service", logs, "--server.port=" + assistant,
 				"--management.server.port=" + assistantManagement, "--spring.datasource.url=" + jdbc,
 				"--spring.datasource.username=postgres", "--devassist.assistant.redis.url=" + redisUrl,
 				"--devassist.assistant.rag.url=http://127.0.0.1:" + rag,
-				"--devassist.assistant.inference.url=http://127.0.0.1:" + proxy,
-				"--devassist.identity.public-key=" + publicKey);
+				"--devassist.assistant.inference.url=http://127.0.0.1:" + proxy, keys.trustArgument());
 		start("gateway-service", logs, "--server.port=" + gateway, "--management.server.port=" + gatewayManagement,
 				"--spring.datasource.url=" + jdbc, "--spring.datasource.username=postgres",
 				"--spring.data.redis.url=" + redisUrl, "--devassist.gateway.routes.rag-url=http://127.0.0.1:" + rag,
-				"--devassist.gateway.routes.assistant-url=http://127.0.0.1:" + assistant,
-				"--devassist.gateway.signing.private-key=" + pem("PRIVATE KEY", keys.getPrivate().getEncoded()),
-				"--devassist.identity.public-key=" + publicKey,
-				"--devassist.gateway.bootstrap.admin-password=metrics-it-password");
+				"--devassist.gateway.routes.assistant-url=http://127.0.0.1:" + assistant, keys.signingArgument(),
+				keys.trustArgument(), "--devassist.gateway.bootstrap.admin-password=metrics-it-password");
 		ServiceProcesses.awaitReady(URI.create("http://127.0.0.1:" + simulator + "/health"));
 		for (int port : List.of(proxy, ragManagement, assistantManagement, gatewayManagement)) {
 			ServiceProcesses.awaitReady(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"));
@@ -195,11 +185,11 @@ class MetricsExposedIT {
 
 	@Test
 	void theMetricNamesAreReadFromPromqlNotGuessed() {
-		assertThat(metricNames(
-				"histogram_quantile(0.95, sum by (le, job) (rate(http_server_requests_seconds_bucket{uri!~\"/actuator.*\"}[5m])))"))
+		assertThat(metricNames("histogram_quantile(0.95, sum by (le, job) "
+				+ "(rate(http_server_requests_seconds_bucket{uri!~\"/actuator.*\"}[5m])))"))
 			.containsExactly("http_server_requests_seconds_bucket");
-		assertThat(metricNames(
-				"sum(rate(vllm:prefix_cache_hits_total[5m])) / sum(rate(vllm:prefix_cache_queries_total[5m])) > 0.5 and on(job) up == 1"))
+		assertThat(metricNames("sum(rate(vllm:prefix_cache_hits_total[5m])) "
+				+ "/ sum(rate(vllm:prefix_cache_queries_total[5m])) > 0.5 and on(job) up == 1"))
 			.containsExactlyInAnyOrder("vllm:prefix_cache_hits_total", "vllm:prefix_cache_queries_total", "up");
 		assertThat(metricNames("max without (instance) (inference_pool_ready_pods) == bool 0 offset 5m"))
 			.containsExactly("inference_pool_ready_pods");
@@ -285,7 +275,8 @@ class MetricsExposedIT {
 		HttpClient http = HttpClient.newHttpClient();
 
 		String boundary = "metrics-it-boundary";
-		String file = "/** Limits how many uploads a tenant may keep. */\nclass UploadQuota {\n\tint limit() {\n\t\treturn 100;\n\t}\n}\n";
+		String file = "/** Limits how many uploads a tenant may keep. */\n"
+				+ "class UploadQuota {\n\tint limit() {\n\t\treturn 100;\n\t}\n}\n";
 		String multipart = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nquota\r\n--"
 				+ boundary + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"UploadQuota.java\"\r\n"
 				+ "Content-Type: text/plain\r\n\r\n" + file + "\r\n--" + boundary + "--\r\n";
@@ -295,19 +286,16 @@ class MetricsExposedIT {
 					.header("Content-Type", "multipart/form-data; boundary=" + boundary)
 					.POST(HttpRequest.BodyPublishers.ofString(multipart))
 					.build());
-		long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-		boolean found = false;
-		while (!found && System.nanoTime() < deadline) {
-			JsonNode result = JSON.readTree(send(http,
-					json(gateway + "/api/search", "{\"query\":\"upload quota limit\"}")
-						.headers("Authorization", "Bearer " + key)
-						.build()));
-			found = result.path("hits").size() > 0;
-			if (!found) {
-				Thread.sleep(500);
-			}
-		}
-		assertThat(found).as("the uploaded file was indexed and found").isTrue();
+		Awaitility.await("the uploaded file indexed and found")
+			.atMost(Duration.ofSeconds(90))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> JSON
+				.readTree(send(http,
+						json(gateway + "/api/search", "{\"query\":\"upload quota limit\"}")
+							.headers("Authorization", "Bearer " + key)
+							.build()))
+				.path("hits")
+				.size() > 0);
 
 		String answer = send(http,
 				json(gateway + "/api/chat", "{\"message\":\"How many uploads may a tenant keep?\"}")
@@ -352,11 +340,6 @@ class MetricsExposedIT {
 	private static void start(String module, Path logs, String... arguments) throws IOException {
 		processes.add(ServiceProcesses.startJar(Path.of("..", module, "target", module + ".jar"),
 				logs.resolve(module + ".log"), arguments));
-	}
-
-	private static String pem(String type, byte[] der) {
-		return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder().encodeToString(der) + "\n-----END " + type
-				+ "-----";
 	}
 
 }

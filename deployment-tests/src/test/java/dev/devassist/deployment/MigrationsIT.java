@@ -3,14 +3,10 @@ package dev.devassist.deployment;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 import dev.devassist.testsupport.ServiceProcesses;
@@ -52,31 +48,18 @@ class MigrationsIT {
 		int redisPort = ServiceProcesses.freePort();
 		this.redis = new RedisServer(redisPort);
 		this.redis.start();
-		KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-		generator.initialize(new ECGenParameterSpec("secp256r1"));
-		KeyPair keys = generator.generateKeyPair();
-		String publicKey = pem("PUBLIC KEY", keys.getPublic().getEncoded());
+		TestKeys keys = TestKeys.generate();
 		String jdbc = this.postgres.getJdbcUrl("postgres", "postgres");
-		Path logs = Files.createDirectories(Path.of("target", "it-logs"));
 
 		List<Integer> ports = new ArrayList<>();
 		for (int replica = 0; replica < 2; replica++) {
-			int gateway = ServiceProcesses.freePort();
-			this.processes
-				.add(ServiceProcesses.startJar(Path.of("..", "gateway-service", "target", "gateway-service.jar"),
-						logs.resolve("migrations-gateway-" + replica + ".log"), "--server.port=" + gateway,
-						"--spring.datasource.url=" + jdbc, "--spring.datasource.username=postgres",
-						"--spring.data.redis.url=redis://127.0.0.1:" + redisPort,
-						"--devassist.gateway.signing.private-key=" + pem("PRIVATE KEY", keys.getPrivate().getEncoded()),
-						"--devassist.identity.public-key=" + publicKey,
-						"--devassist.gateway.bootstrap.admin-password=migrations-it-password"));
-			int assistant = ServiceProcesses.freePort();
-			this.processes
-				.add(ServiceProcesses.startJar(Path.of("..", "assistant-service", "target", "assistant-service.jar"),
-						logs.resolve("migrations-assistant-" + replica + ".log"), "--server.port=" + assistant,
-						"--spring.datasource.url=" + jdbc, "--spring.datasource.username=postgres",
-						"--devassist.assistant.redis.url=redis://127.0.0.1:" + redisPort,
-						"--devassist.assistant.inference.url=", "--devassist.identity.public-key=" + publicKey));
+			String database = "--spring.datasource.url=" + jdbc;
+			int gateway = start("gateway-service", replica, database, "--spring.datasource.username=postgres",
+					"--spring.data.redis.url=redis://127.0.0.1:" + redisPort, keys.signingArgument(),
+					keys.trustArgument(), "--devassist.gateway.bootstrap.admin-password=migrations-it-password");
+			int assistant = start("assistant-service", replica, database, "--spring.datasource.username=postgres",
+					"--devassist.assistant.redis.url=redis://127.0.0.1:" + redisPort,
+					"--devassist.assistant.inference.url=", keys.trustArgument());
 			ports.add(gateway);
 			ports.add(assistant);
 		}
@@ -103,9 +86,16 @@ class MigrationsIT {
 		}
 	}
 
-	private static String pem(String type, byte[] der) {
-		return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder().encodeToString(der) + "\n-----END " + type
-				+ "-----";
+	/** Starts one replica of a service from its jar; returns its port. */
+	private int start(String module, int replica, String... arguments) throws java.io.IOException {
+		int port = ServiceProcesses.freePort();
+		List<String> all = new ArrayList<>(List.of(arguments));
+		all.add("--server.port=" + port);
+		this.processes.add(ServiceProcesses.startJar(Path.of("..", module, "target", module + ".jar"),
+				Files.createDirectories(Path.of("target", "it-logs"))
+					.resolve("migrations-" + module + "-" + replica + ".log"),
+				all.toArray(String[]::new)));
+		return port;
 	}
 
 }

@@ -87,15 +87,13 @@ class AccountRepository {
 	Optional<Tenant> findTenantByName(String name) {
 		return this.jdbc.sql("select id, name, created_at from tenant where name = :name")
 			.param("name", name)
-			.query((rs, row) -> new Tenant(rs.getString("id"), rs.getString("name"),
-					rs.getTimestamp("created_at").toInstant()))
+			.query((rs, row) -> tenant(rs))
 			.optional();
 	}
 
 	Optional<Tenant> firstTenant() {
 		return this.jdbc.sql("select id, name, created_at from tenant order by created_at, id limit 1")
-			.query((rs, row) -> new Tenant(rs.getString("id"), rs.getString("name"),
-					rs.getTimestamp("created_at").toInstant()))
+			.query((rs, row) -> tenant(rs))
 			.optional();
 	}
 
@@ -145,8 +143,7 @@ class AccountRepository {
 
 	List<Tenant> listTenants() {
 		return this.jdbc.sql("select id, name, created_at from tenant order by name")
-			.query((rs, row) -> new Tenant(rs.getString("id"), rs.getString("name"),
-					rs.getTimestamp("created_at").toInstant()))
+			.query((rs, row) -> tenant(rs))
 			.list();
 	}
 
@@ -160,9 +157,12 @@ class AccountRepository {
 	Optional<Tenant> findTenant(String id) {
 		return this.jdbc.sql("select id, name, created_at from tenant where id = :id")
 			.param("id", id)
-			.query((rs, row) -> new Tenant(rs.getString("id"), rs.getString("name"),
-					rs.getTimestamp("created_at").toInstant()))
+			.query((rs, row) -> tenant(rs))
 			.optional();
+	}
+
+	private static Tenant tenant(ResultSet rs) throws SQLException {
+		return new Tenant(rs.getString("id"), rs.getString("name"), rs.getTimestamp("created_at").toInstant());
 	}
 
 	private static Account account(ResultSet rs) throws SQLException {
