@@ -20,6 +20,8 @@ class AccountRepository {
 
 	private static final String USER_COLUMNS = "id, tenant_id, username, roles, disabled, created_at";
 
+	private static final String TENANT_SELECT = "select id, name, created_at from tenant ";
+
 	private final JdbcClient jdbc;
 
 	AccountRepository(JdbcClient jdbc) {
@@ -85,14 +87,14 @@ class AccountRepository {
 	}
 
 	Optional<Tenant> findTenantByName(String name) {
-		return this.jdbc.sql("select id, name, created_at from tenant where name = :name")
+		return this.jdbc.sql(TENANT_SELECT + "where name = :name")
 			.param("name", name)
 			.query((rs, row) -> tenant(rs))
 			.optional();
 	}
 
 	Optional<Tenant> firstTenant() {
-		return this.jdbc.sql("select id, name, created_at from tenant order by created_at, id limit 1")
+		return this.jdbc.sql(TENANT_SELECT + "order by created_at, id limit 1")
 			.query((rs, row) -> tenant(rs))
 			.optional();
 	}
@@ -142,9 +144,7 @@ class AccountRepository {
 	}
 
 	List<Tenant> listTenants() {
-		return this.jdbc.sql("select id, name, created_at from tenant order by name")
-			.query((rs, row) -> tenant(rs))
-			.list();
+		return this.jdbc.sql(TENANT_SELECT + "order by name").query((rs, row) -> tenant(rs)).list();
 	}
 
 	boolean tenantNameTaken(String name) {
@@ -155,7 +155,7 @@ class AccountRepository {
 	}
 
 	Optional<Tenant> findTenant(String id) {
-		return this.jdbc.sql("select id, name, created_at from tenant where id = :id")
+		return this.jdbc.sql(TENANT_SELECT + "where id = :id")
 			.param("id", id)
 			.query((rs, row) -> tenant(rs))
 			.optional();

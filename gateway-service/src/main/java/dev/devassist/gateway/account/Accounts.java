@@ -108,11 +108,9 @@ public class Accounts {
 	public Mono<GatewayPrincipal> login(String username, String password) {
 		return Mono.fromCallable(() -> {
 			var credentials = this.repository.findCredentials(username).orElse(null);
-			if (credentials == null) {
-				this.passwords.matches(password, this.decoy);
-				return null;
-			}
-			if (credentials.passwordHash() == null) {
+			if (credentials == null || credentials.passwordHash() == null) {
+				// No such user, or one who signs in through single sign-on only: the same
+				// answer in the same time as a wrong password.
 				this.passwords.matches(password, this.decoy);
 				return null;
 			}
